@@ -1,0 +1,31 @@
+# The two commands of the README. Each sets itself up: a virtual environment in .venv
+# with cxsim installed (editable) and its test tools, made once and remade when
+# pyproject.toml changes.
+VENV  := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@PYTHON=$$(bash scripts/python.sh) && "$$PYTHON" -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+## The reference simulation: metrics, summary and figure in outputs/reference/.
+run: $(STAMP)
+	$(VENV)/bin/cxsim hydra.run.dir=outputs/reference
+
+## The test suite (what CI runs).
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) outputs multirun
