@@ -1,0 +1,60 @@
+"""Acquisition of new customers, Bass-like (Bass 1969).
+
+Each day every potential customer who has not yet adopted does so with probability
+``(p + q * W) / 365``: ``p`` is the pull of marketing, ``q`` that of word of mouth and
+``W`` the word of mouth reaching the market: the signed talk of active customers
+(promoters for, detractors against, detractors louder) over the market size. With every
+adopter talking (all talk weights 1) and no churn, ``W`` is the adopted share ``F`` and the
+cumulative adoption follows :func:`bass_cumulative`: the docking test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cxsim.config import AcquisitionConfig
+
+
+def bass_cumulative(p: float, q: float, t: np.ndarray) -> np.ndarray:
+    """Bass adopted share F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).
+
+    Args:
+        p: Coefficient of innovation (per unit of ``t``).
+        q: Coefficient of imitation (per unit of ``t``).
+        t: Time since launch.
+
+    Returns:
+        The share of the market that has adopted by ``t``.
+
+    Example:
+        >>> round(float(bass_cumulative(0.03, 0.38, np.array([5.0]))[0]), 3)
+        0.555
+    """
+    e = np.exp(-(p + q) * np.asarray(t, dtype=float))
+    return (1.0 - e) / (1.0 + (q / p) * e)
+
+
+def talk(cfg: AcquisitionConfig, ltr: np.ndarray) -> np.ndarray:
+    """Signed word of mouth of each customer from its likelihood to recommend (0-10)."""
+    return np.where(
+        ltr >= 9, cfg.talk_promoter, np.where(ltr <= 6, cfg.talk_detractor, cfg.talk_passive)
+    )
+
+
+def adopters_today(
+    cfg: AcquisitionConfig, ever_adopted: int, word_of_mouth: float, rng: np.random.Generator
+) -> int:
+    """How many of the not-yet-adopted potential customers adopt today.
+
+    Args:
+        cfg: The acquisition config.
+        ever_adopted: Customers acquired so far, the initial ones included.
+        word_of_mouth: Total signed talk of active customers.
+        rng: The model's random generator.
+    """
+    remaining = cfg.market_size - ever_adopted
+    if not cfg.enabled or remaining <= 0:
+        return 0
+    reach = np.clip(word_of_mouth / cfg.market_size, 0.0, 1.0)
+    hazard = min((cfg.innovation + cfg.imitation * reach) / 365.0, 1.0)
+    return int(rng.binomial(remaining, hazard))

@@ -1,0 +1,455 @@
+"""Configuration schema: dataclasses registered in Hydra's ConfigStore, and their validation.
+
+Every field carries its allowed range in its metadata, so one walker (:func:`validate`)
+checks the whole tree and reports the first bad value as ``key=value: what is allowed``.
+Cross-field rules (segment shares sum to one, touchpoints name systems that exist, ...)
+are checked after the ranges. YAML files under ``configs/`` fill the collections
+(segments, touchpoints, systems, partners); scalar defaults live here, once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+STAGES = ("purchase", "delivery", "use", "support")
+"""Journey stages in the order a journey passes through them."""
+
+
+class ConfigError(ValueError):
+    """A configuration value is not allowed. ``str(err)`` is one line for the user."""
+
+    def __init__(self, key: str, value: Any, allowed: str) -> None:
+        self.key, self.value, self.allowed = key, value, allowed
+        super().__init__(f"invalid config: {key}={value!r}: {allowed}")
+
+
+# --- field helpers: a default plus the rule the validator enforces -------------------------
+
+
+def _rule(default: Any, rule: dict[str, Any], *, factory: bool = False) -> Any:
+    if factory:
+        return field(default_factory=default, metadata=rule)
+    return field(default=default, metadata=rule)
+
+
+def between(default: float, lo: float, hi: float | None = None, *, lo_open: bool = False) -> Any:
+    """A number in [lo, hi] (or (lo, hi] when ``lo_open``); ``hi=None`` means unbounded."""
+    return _rule(default, {"lo": lo, "hi": hi, "lo_open": lo_open})
+
+
+def prob(default: float) -> Any:
+    """A probability or share in [0, 1]."""
+    return between(default, 0.0, 1.0)
+
+
+def nonneg(default: float) -> Any:
+    """A number >= 0."""
+    return between(default, 0.0)
+
+
+def positive(default: float) -> Any:
+    """A number > 0."""
+    return between(default, 0.0, lo_open=True)
+
+
+def choice(default: str, options: tuple[str, ...]) -> Any:
+    """One of a fixed set of words."""
+    return _rule(default, {"choices": options})
+
+
+# --- customers -------------------------------------------------------------------------------
+
+
+@dataclass
+class SegmentConfig:
+    """A persona: its share of the base, expectations, habits, value and churn propensity."""
+
+    share: float = prob(1.0)
+    expectation: float = prob(0.7)
+    """Performance (0-1) the segment expects at every touchpoint unless overridden."""
+    expectations: dict[str, float] = field(default_factory=dict)
+    """Per-touchpoint expectation overrides, e.g. ``{app: 0.85}``."""
+    channels: dict[str, float] = field(default_factory=dict)
+    """Preference weights over touchpoints; normalised within each journey stage."""
+    journey_rate: float = prob(1 / 30)
+    """Daily probability that an idle customer starts a purchase journey."""
+    churn_a: float = positive(1.0)
+    churn_b: float = positive(500.0)
+    """Beta(a, b) heterogeneity of the daily base churn propensity (sBG)."""
+    switching_cost: float = prob(0.3)
+    """Share of the experience effect on churn that switching costs absorb."""
+    revenue_per_month: float = nonneg(30.0)
+    effort_tolerance: float = between(3.0, 1.0, 7.0)
+    """Customer effort (1-7 scale) the segment accepts before it hurts the experience."""
+
+
+@dataclass
+class ChurnConfig:
+    """The daily churn hazard: base propensity times hazard ratios (proportional hazards)."""
+
+    enabled: bool = True
+    satisfaction_effect: float = nonneg(4.0)
+    """Log hazard ratio per unit of satisfaction below its reference."""
+    trust_effect: float = nonneg(2.0)
+    engagement_effect: float = nonneg(2.0)
+    contagion_effect: float = nonneg(0.59)
+    """Log hazard ratio of one recently defected neighbour: ln(1.8) after Nitzan & Libai (2011)."""
+    contagion_half_life_days: float = positive(7.0)
+    contagion_loyalty_damping: float = prob(0.5)
+    """How much engagement (loyalty) weakens contagion: 1 removes it for fully engaged."""
+    word_of_mouth_effect: float = nonneg(0.5)
+    """Log hazard ratio per unit of net negative word of mouth from neighbours."""
+    satisfaction_reference: float = prob(0.75)
+    trust_reference: float = prob(0.8)
+    engagement_reference: float = prob(0.5)
+
+
+@dataclass
+class ExperienceConfig:
+    """How interactions are judged and remembered (Oliver; Kahneman & Tversky; Kano; peak-end)."""
+
+    enabled: bool = True
+    """Off: journeys still happen, but remembered experiences stop moving attitudes."""
+    loss_aversion: float = between(2.0, 1.0, 10.0)
+    """Weight of a shortfall relative to an equal surplus (Anderson & Sullivan 1993)."""
+    performance_noise: float = nonneg(0.1)
+    """Standard deviation of one interaction's performance around the touchpoint quality."""
+    must_be_penalty: float = nonneg(0.6)
+    """Experience value of a must-be failure (outage, late delivery, giving up)."""
+    delight_bonus: float = nonneg(0.3)
+    effort_weight: float = nonneg(0.05)
+    """Experience lost per point of effort above the segment's tolerance (1-7 scale)."""
+    context_loss_effort: float = nonneg(1.5)
+    """Effort points added when the customer must repeat itself after a lost context."""
+    wait_effort_minutes: float = positive(5.0)
+    """Minutes of waiting that add one effort point."""
+    peak_weight: float = prob(0.5)
+    """Weight of the most intense moment against the last one (peak-end rule)."""
+    satisfied_anchor: float = prob(0.75)
+    """Journey judgement when expectations are exactly met."""
+    satisfaction_learning: float = prob(0.3)
+    trust_gain: float = prob(0.05)
+    trust_loss: float = prob(0.10)
+    engagement_gain: float = nonneg(0.2)
+    engagement_drift_days: float = positive(180.0)
+    recommend_weights: list[float] = _rule(lambda: [0.5, 0.3, 0.2], {"weights": 3}, factory=True)
+    """Weights of satisfaction, trust and engagement in the likelihood to recommend."""
+    recommend_reference: float = prob(0.8)
+    """Likelihood to recommend (/10) of a customer whose attitudes sit at their references."""
+    recommend_sensitivity: float = nonneg(1.5)
+    recommend_sd: float = nonneg(0.12)
+    """Spread of customers' personal rating style around their attitude."""
+    unresolved_drop: float = nonneg(0.25)
+    """Performance lost by a contact that did not resolve the customer's issue."""
+
+
+@dataclass
+class AcquisitionConfig:
+    """Bass-like acquisition from marketing (p) and word of mouth (q)."""
+
+    enabled: bool = True
+    market_size: int = between(200_000, 0)
+    """Potential customers, counting the initial ones (Bass's m)."""
+    innovation: float = nonneg(0.01)
+    """Bass p per year: adoption from marketing."""
+    imitation: float = nonneg(1.0)
+    """Bass q per year: adoption from word of mouth."""
+    talk_promoter: float = between(1.0, -10.0, 10.0)
+    talk_passive: float = between(0.0, -10.0, 10.0)
+    talk_detractor: float = between(-1.5, -10.0, 10.0)
+    """Signed word of mouth per customer class; detractors talk more than promoters."""
+    ties_per_new_customer: int = between(4, 0)
+
+
+@dataclass
+class CustomersConfig:
+    """The customer base: size, personas, churn, judgement and acquisition."""
+
+    n: int = between(20_000, 0)
+    segments: dict[str, SegmentConfig] = field(default_factory=dict)
+    expectation_sd: float = nonneg(0.05)
+    contact_need: float = prob(0.12)
+    """Chance that a journey raises a problem the customer contacts support about."""
+    purchase_failure_contact: float = prob(0.5)
+    delivery_failure_contact: float = prob(0.7)
+    repeat_contact_rate: float = prob(0.6)
+    """Daily chance that a customer with an unresolved issue contacts again."""
+    max_contact_attempts: int = between(3, 1)
+    fallback: float = prob(0.7)
+    """Chance that a customer meeting a failed channel tries another instead of abandoning."""
+    churn: ChurnConfig = field(default_factory=ChurnConfig)
+    experience: ExperienceConfig = field(default_factory=ExperienceConfig)
+    acquisition: AcquisitionConfig = field(default_factory=AcquisitionConfig)
+
+
+# --- network, employees, partners, environment, touchpoints, finance --------------------------
+
+
+@dataclass
+class NetworkConfig:
+    """The social network among customers."""
+
+    kind: str = choice("small_world", ("small_world", "random", "mixed", "none"))
+    mean_degree: int = between(10, 0)
+    rewiring: float = prob(0.1)
+
+
+@dataclass
+class EmployeesConfig:
+    """The contact-centre workforce that handles staffed contacts."""
+
+    per_1000_customers: float = nonneg(0.25)
+    """Staffing ratio: employees per 1000 active customers, restored at each review."""
+    review_days: int = between(30, 1)
+    """Days between staffing reviews (hiring to the ratio)."""
+    minutes_per_day: float = positive(420.0)
+    """Minutes each employee spends on contacts per day (all on duty the whole day)."""
+    skill_mean: float = prob(0.7)
+    new_hire_skill: float = prob(0.45)
+    skill_concentration: float = positive(20.0)
+    learning_rate: float = prob(0.0001)
+    """Share of the gap to full skill closed per contact handled (learning by doing)."""
+    time_ratio: float = between(1.0, 0.1, 3.0)
+    """Time spent per contact relative to what the contact needs."""
+    time_sensitivity: float = nonneg(1.0)
+    """Exponent of resolution on the share of needed time spent."""
+    context_loss_minutes: float = nonneg(3.0)
+    context_loss_resolution: float = prob(0.35)
+    """Relative drop in resolution when the customer's context was lost."""
+    attrition_per_year: float = between(0.3, 0.0, 5.0)
+    """Attrition hazard per year (0.3: about 26% of staff leave in a year)."""
+    wage_per_day: float = nonneg(180.0)
+    hiring_cost: float = nonneg(3000.0)
+
+
+@dataclass
+class PartnerConfig:
+    """A partner performing a journey step on the brand's behalf."""
+
+    role: str = choice("delivery", ("delivery", "reseller", "payment", "installation"))
+    reliability: float = prob(0.93)
+    system: str = ""
+    cost_per_job: float = nonneg(6.0)
+
+
+@dataclass
+class SystemConfig:
+    """A software system behind touchpoints; outages follow a failure/repair process."""
+
+    mtbf_days: float = positive(120.0)
+    mttr_days: float = positive(0.25)
+    cost_per_day: float = nonneg(300.0)
+
+
+@dataclass
+class IntegrationLink:
+    """How well two systems share customer context (1 = fully integrated)."""
+
+    a: str = ""
+    b: str = ""
+    level: float = prob(1.0)
+
+
+@dataclass
+class EnvironmentConfig:
+    """The operating environment: systems and their integration matrix."""
+
+    systems: dict[str, SystemConfig] = field(default_factory=dict)
+    integration: list[IntegrationLink] = field(default_factory=list)
+    default_integration: float = prob(0.0)
+
+
+@dataclass
+class TouchpointConfig:
+    """A point of contact at one journey stage, run on a system, owned by company or partner."""
+
+    stage: str = choice("purchase", STAGES)
+    system: str = ""
+    owner: str = "company"
+    staffed: bool = False
+    quality: float = prob(0.75)
+    effort: float = between(2.0, 1.0, 7.0)
+    delight_prob: float = prob(0.02)
+    handle_minutes: float = nonneg(0.0)
+    resolution: float = prob(0.0)
+    """Chance a contact here resolves the issue when time, skill and context are all full."""
+
+
+@dataclass
+class FinanceConfig:
+    """Money: revenue from active customers and the costs of running the ecosystem."""
+
+    engagement_spend: float = nonneg(0.5)
+    """Relative extra spend per unit of engagement above its reference."""
+    marketing_per_day: float = nonneg(1500.0)
+    acquisition_cost: float = nonneg(40.0)
+    discount_rate_per_year: float = between(0.1, 0.0, 1.0)
+
+
+@dataclass
+class CXSimConfig:
+    """Everything a run needs. ``seed``, ``days`` and ``customers.n`` are the usual knobs."""
+
+    seed: int = between(0, 0)
+    days: int = between(365, 1)
+    progress: bool = True
+    write_customers: bool = False
+    """Also write the per-customer end-of-run table (for survival analysis)."""
+    customers: CustomersConfig = field(default_factory=CustomersConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    employees: EmployeesConfig = field(default_factory=EmployeesConfig)
+    partners: dict[str, PartnerConfig] = field(default_factory=dict)
+    environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
+    touchpoints: dict[str, TouchpointConfig] = field(default_factory=dict)
+    finance: FinanceConfig = field(default_factory=FinanceConfig)
+
+
+def register() -> None:
+    """Register the schema in Hydra's ConfigStore as ``cxsim_schema`` (idempotent)."""
+    ConfigStore.instance().store(name="cxsim_schema", node=CXSimConfig)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _check_value(key: str, value: Any, rule: dict[str, Any]) -> None:
+    if "choices" in rule:
+        if value not in rule["choices"]:
+            raise ConfigError(key, value, f"must be one of {', '.join(rule['choices'])}")
+        return
+    if "weights" in rule:
+        if len(value) != rule["weights"] or any(not math.isfinite(w) or w < 0 for w in value):
+            raise ConfigError(key, value, f"must be {rule['weights']} non-negative numbers")
+        return
+    if "lo" not in rule:
+        return
+    lo, hi, lo_open = rule["lo"], rule["hi"], rule["lo_open"]
+    kind = "an integer" if isinstance(value, int) else "a number"
+    span = f"{'>' if lo_open else '>='} {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
+    bad = (
+        (isinstance(value, float) and not math.isfinite(value))
+        or (value <= lo if lo_open else value < lo)
+        or (hi is not None and value > hi)
+    )
+    if bad:
+        raise ConfigError(key, value, f"must be {kind} {span}")
+
+
+def _walk(node: Any, prefix: str) -> None:
+    """Check every field of a dataclass tree against its metadata rule."""
+    for f in fields(node):
+        key = f"{prefix}{f.name}"
+        value = getattr(node, f.name)
+        if is_dataclass(value):
+            _walk(value, key + ".")
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{name}.")
+                elif isinstance(item, float) and not (math.isfinite(item) and item >= 0):
+                    raise ConfigError(f"{key}.{name}", item, "must be a number >= 0")
+        elif isinstance(value, list):
+            if f.metadata:
+                _check_value(key, value, f.metadata)
+            for i, item in enumerate(value):
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{i}.")
+        elif f.metadata:
+            _check_value(key, value, f.metadata)
+
+
+def _cross_check(cfg: CXSimConfig) -> None:
+    """Rules that tie fields together: names must resolve, shares must add up."""
+    c = cfg.customers
+    if not c.segments:
+        raise ConfigError("customers.segments", {}, "must define at least one segment")
+    total = sum(s.share for s in c.segments.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ConfigError("customers.segments.*.share", round(total, 6), "shares must sum to 1")
+    systems = cfg.environment.systems
+    tps = cfg.touchpoints
+    for stage in ("purchase", "delivery", "support"):
+        if not any(t.stage == stage for t in tps.values()):
+            raise ConfigError("touchpoints", sorted(tps), f"need at least one {stage} touchpoint")
+    for name, tp in tps.items():
+        if tp.system and tp.system not in systems:
+            raise ConfigError(
+                f"touchpoints.{name}.system", tp.system, f"must be one of {sorted(systems)}"
+            )
+        if tp.owner != "company" and tp.owner not in cfg.partners:
+            raise ConfigError(
+                f"touchpoints.{name}.owner",
+                tp.owner,
+                f"must be 'company' or a partner: {sorted(cfg.partners)}",
+            )
+        if tp.staffed and (tp.handle_minutes <= 0 or tp.stage != "support"):
+            raise ConfigError(
+                f"touchpoints.{name}.staffed",
+                True,
+                "staffed touchpoints must be support touchpoints with handle_minutes > 0",
+            )
+    for name, p in cfg.partners.items():
+        if p.system and p.system not in systems:
+            raise ConfigError(f"partners.{name}.system", p.system, f"must be one of {sorted(systems)}")
+    for i, link in enumerate(cfg.environment.integration):
+        for end in ("a", "b"):
+            if getattr(link, end) not in systems:
+                raise ConfigError(
+                    f"environment.integration.{i}.{end}",
+                    getattr(link, end),
+                    f"must be one of {sorted(systems)}",
+                )
+    for seg_name, seg in c.segments.items():
+        for kind in ("channels", "expectations"):
+            for tp_name in getattr(seg, kind):
+                if tp_name not in tps:
+                    raise ConfigError(
+                        f"customers.segments.{seg_name}.{kind}.{tp_name}",
+                        tp_name,
+                        f"must name a touchpoint: {sorted(tps)}",
+                    )
+        for v_name, v in seg.expectations.items():
+            if not 0 <= v <= 1:
+                raise ConfigError(
+                    f"customers.segments.{seg_name}.expectations.{v_name}", v, "must be in [0, 1]"
+                )
+        for stage in ("purchase", "support"):
+            options = [n for n, t in tps.items() if t.stage == stage]
+            if sum(seg.channels.get(n, 0.0) for n in options) <= 0:
+                raise ConfigError(
+                    f"customers.segments.{seg_name}.channels",
+                    dict(seg.channels),
+                    f"needs a positive weight on a {stage} touchpoint: {options}",
+                )
+    if c.acquisition.market_size < c.n and c.acquisition.enabled:
+        raise ConfigError(
+            "customers.acquisition.market_size",
+            c.acquisition.market_size,
+            f"must be >= customers.n ({c.n})",
+        )
+
+
+def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
+    """Turn a composed config into typed dataclasses and check every value.
+
+    Args:
+        cfg: A config composed by Hydra (or an already typed :class:`CXSimConfig`).
+
+    Returns:
+        The typed, validated configuration.
+
+    Raises:
+        ConfigError: naming the first bad key, its value and what is allowed.
+    """
+    typed = cfg if isinstance(cfg, CXSimConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(typed, CXSimConfig):  # a config not built on the schema
+        raise ConfigError("<root>", type(typed).__name__, "must be composed on cxsim_schema")
+    _walk(typed, "")
+    _cross_check(typed)
+    return typed
+

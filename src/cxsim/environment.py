@@ -1,0 +1,86 @@
+"""The operating environment: the systems behind touchpoints, their outages and integration.
+
+Systems are few, so each is a ``mesa.Agent`` with its own failure/repair process: failures
+arrive at random (mean time between failures ``mtbf_days``) and last an exponential time
+(mean ``mttr_days``). What a day sees is each system's *down fraction*: the share of the
+day it was unavailable, which is the chance an interaction that day finds it down.
+
+The integration matrix says how much customer context survives a hand-off from one system
+to another; a lost context makes the customer repeat itself (more effort, more handling
+time, lower resolution). Arrays carry one extra slot at the end for "no system" (index
+-1), never down and integrated with everything, so touchpoints without a system need no
+special case.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from cxsim.config import EnvironmentConfig, SystemConfig
+
+
+class System(mesa.Agent):
+    """A software system that fails and is repaired.
+
+    Args:
+        model: The model (its ``rng`` drives failures).
+        name: System name from the config.
+        cfg: Its reliability and cost.
+    """
+
+    def __init__(self, model: mesa.Model, name: str, cfg: SystemConfig) -> None:
+        super().__init__(model)
+        self.name = name
+        self.cfg = cfg
+        self.down_until = 0.0  # model time (days) until which the system is down
+        self.down_fraction = 0.0
+
+    def step(self) -> None:
+        """Advance the failure/repair process over the day [t, t + 1)."""
+        rng, start = self.model.rng, float(self.model.steps - 1)
+        end = start + 1.0
+        down = max(0.0, min(self.down_until, end) - start)
+        # While up, failures arrive as a Poisson process; each starts a repair time.
+        t = max(start, self.down_until)
+        while True:
+            t += rng.exponential(self.cfg.mtbf_days)
+            if t >= end:
+                break
+            self.down_until = t + rng.exponential(self.cfg.mttr_days)
+            down += min(self.down_until, end) - t
+            t = self.down_until
+        self.down_fraction = min(down, 1.0)
+
+
+class OperatingEnvironment:
+    """All systems plus their integration matrix.
+
+    Args:
+        model: The model the systems belong to.
+        cfg: The ``environment`` config.
+    """
+
+    def __init__(self, model: mesa.Model, cfg: EnvironmentConfig) -> None:
+        self.systems = [System(model, name, s) for name, s in cfg.systems.items()]
+        names = list(cfg.systems)
+        size = len(names) + 1  # + the "no system" slot at index -1
+        integration = np.full((size, size), cfg.default_integration)
+        for link in cfg.integration:
+            i, j = names.index(link.a), names.index(link.b)
+            integration[i, j] = integration[j, i] = link.level
+        np.fill_diagonal(integration, 1.0)
+        integration[-1, :] = integration[:, -1] = 1.0
+        self.integration = integration
+        self.down_fraction = np.zeros(size)
+        self.cost_per_day = float(sum(s.cfg.cost_per_day for s in self.systems))
+
+    def advance_day(self) -> None:
+        """Run every system's failure process for today and gather the down fractions."""
+        for i, system in enumerate(self.systems):
+            system.step()
+            self.down_fraction[i] = system.down_fraction
+
+    def context_kept(self, from_system: np.ndarray, to_system: np.ndarray) -> np.ndarray:
+        """Chance that context survives each hand-off (1 when the system does not change)."""
+        return self.integration[from_system, to_system]

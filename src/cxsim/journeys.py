@@ -1,0 +1,281 @@
+"""One day of customer journeys through the ecosystem, over arrays.
+
+A journey runs purchase -> delivery -> use on the day it starts; a problem on the way
+(a failed channel, a failed delivery, a product issue) opens an issue that the customer
+takes to support, then again on later days while it stays unresolved (repeat contacts)
+until it is resolved or the customer gives up. Every interaction is judged (see
+:mod:`cxsim.experience`) and recorded in the customer's journey memory; when the journey
+ends, its peak-end memory moves the customer's attitudes.
+
+Where the ecosystem acts:
+
+* operating environment: a channel whose system is down is a must-be failure; the
+  customer falls back to another channel (more effort) or abandons; a hand-off between
+  systems that do not share context makes the customer repeat itself;
+* partners: a delivery partner's failure is the brand's failure in the customer's eyes;
+* employees: staffed contacts queue for the workforce, which resolves them or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from cxsim.config import CXSimConfig
+from cxsim.customers import CustomerPopulation
+from cxsim.employees import Workforce
+from cxsim.environment import OperatingEnvironment
+from cxsim.experience import csat_score, moment_value
+from cxsim.partners import Partner
+from cxsim.touchpoints import TouchpointTable
+
+SWITCH_EFFORT = 1.0
+"""Effort points of switching to another channel after one failed."""
+
+
+@dataclass
+class DayActivity:
+    """Counts and sums of one day's journeys and contacts (inputs to the daily metrics)."""
+
+    journeys_started: int = 0
+    journeys_closed: int = 0
+    journeys_abandoned: int = 0
+    csat_satisfied: int = 0
+    moments: int = 0
+    effort_sum: float = 0.0
+    touchpoint_failures: int = 0
+    fallbacks: int = 0
+    partner_jobs: int = 0
+    partner_failures: int = 0
+    contacts: int = 0
+    repeat_contacts: int = 0
+    first_contacts: int = 0
+    first_contact_resolved: int = 0
+    staffed_contacts: int = 0
+    served: int = 0
+    handle_minutes: float = 0.0
+    wait_minutes: float = 0.0
+    handoffs: int = 0
+    context_losses: int = 0
+    gave_up: int = 0
+
+    def as_dict(self) -> dict[str, float]:
+        """All fields by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class JourneyEngine:
+    """Runs the journeys of each day.
+
+    Args:
+        cfg: The whole configuration.
+        customers: The customer population.
+        touchpoints: The touchpoint table.
+        environment: Systems and integration.
+        partners: Partners by index (as numbered in ``touchpoints.partner``).
+        workforce: The contact-centre employees.
+        rng: The model's random generator.
+    """
+
+    def __init__(
+        self,
+        cfg: CXSimConfig,
+        customers: CustomerPopulation,
+        touchpoints: TouchpointTable,
+        environment: OperatingEnvironment,
+        partners: list[Partner],
+        workforce: Workforce,
+        rng: np.random.Generator,
+    ) -> None:
+        self.cfg = cfg.customers
+        self.customers = customers
+        self.tps = touchpoints
+        self.env = environment
+        self.partners = partners
+        self.workforce = workforce
+        self.rng = rng
+        self.activity = DayActivity()
+
+    # --- one interaction ------------------------------------------------------------------
+
+    def _interact(
+        self,
+        idx: np.ndarray,
+        tp: np.ndarray,
+        must_be_failed: np.ndarray,
+        performance_shift: np.ndarray | float = 0.0,
+        extra_effort: np.ndarray | float = 0.0,
+    ) -> None:
+        """Customers ``idx`` live one moment at touchpoints ``tp`` and judge it."""
+        if idx.size == 0:
+            return
+        c, tps, rng, ex = self.customers, self.tps, self.rng, self.cfg.experience
+        performance = (
+            tps.quality[tp] + rng.normal(0.0, ex.performance_noise, idx.size) + performance_shift
+        )
+        effort = np.minimum(tps.effort[tp] + extra_effort, 7.0)  # the scale ends at 7
+        delighted = ~must_be_failed & (rng.random(idx.size) < tps.delight_prob[tp])
+        value = moment_value(
+            performance,
+            c.expectation(idx, tp),
+            effort,
+            c.effort_tolerance(idx),
+            must_be_failed,
+            delighted,
+            ex,
+        )
+        c.live(idx, value, must_be_failed)
+        system = tps.system[tp]
+        c.last_system[idx] = np.where(system >= 0, system, c.last_system[idx])
+        self.activity.moments += idx.size
+        self.activity.effort_sum += float(np.sum(effort))
+
+    def _try_channels(self, idx: np.ndarray, stage: str) -> tuple:
+        """Customers ``idx`` pick a channel of ``stage``; if its system is down that is a
+        must-be failure, after which each falls back to another channel or gives up.
+
+        Returns:
+            ``(reached, touchpoint, extra_effort, unreached)``: who got through, where, with
+            what extra effort from switching, and who could not get through at all.
+        """
+        c, tps, rng, env = self.customers, self.tps, self.rng, self.env
+        seg = c.segment[idx]
+        tp = tps.choose(stage, seg, rng.random(idx.size))
+        down = rng.random(idx.size) < env.down_fraction[tps.system[tp]]
+        ok = ~down
+        failed_idx, failed_tp = idx[down], tp[down]
+        self._interact(failed_idx, failed_tp, np.ones(failed_idx.size, dtype=bool))
+        self.activity.touchpoint_failures += failed_idx.size
+        tries = rng.random(failed_idx.size) < self.cfg.fallback
+        second = tps.choose(stage, seg[down], rng.random(failed_idx.size), exclude=failed_tp)
+        second_down = (second < 0) | (
+            rng.random(failed_idx.size) < env.down_fraction[tps.system[second]]
+        )
+        got_through = tries & ~second_down
+        self.activity.fallbacks += int(got_through.sum())
+        reached = np.concatenate([idx[ok], failed_idx[got_through]])
+        touchpoint = np.concatenate([tp[ok], second[got_through]])
+        extra = np.concatenate([np.zeros(int(ok.sum())), np.full(int(got_through.sum()), SWITCH_EFFORT)])
+        return reached, touchpoint, extra, failed_idx[~got_through]
+
+    # --- the day --------------------------------------------------------------------------
+
+    def run_day(self) -> DayActivity:
+        """Start new journeys, run their stages, serve support contacts, close journeys."""
+        self.activity = act = DayActivity()
+        c, rng, cfg = self.customers, self.rng, self.cfg
+        active = c.view("active")
+        # Issues left open on earlier days may come back today as repeat contacts.
+        open_before = np.flatnonzero(active & c.view("issue_open"))
+        repeaters = open_before[rng.random(open_before.size) < cfg.repeat_contact_rate]
+
+        idle = active & ~c.view("in_journey")
+        rate = c.segments.journey_rate[c.view("segment")]
+        starters = np.flatnonzero(idle & (rng.random(c.n) < rate))
+        c.begin_journeys(starters)
+        act.journeys_started = starters.size
+
+        # Purchase: a channel of the customer's liking, if its system is up.
+        buyers, buy_tp, buy_effort, not_bought = self._try_channels(starters, "purchase")
+        self._interact(buyers, buy_tp, np.zeros(buyers.size, dtype=bool), 0.0, buy_effort)
+        act.journeys_abandoned = not_bought.size
+        complain = not_bought[rng.random(not_bought.size) < cfg.purchase_failure_contact]
+
+        # Delivery by a partner (or the company), then use of the product.
+        purchase_system = c.last_system[buyers]
+        delivery_failed = self._deliver(buyers)
+        delivery_problem = delivery_failed & (rng.random(buyers.size) < cfg.delivery_failure_contact)
+        problem = delivery_problem | (rng.random(buyers.size) < cfg.contact_need)
+        use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
+        self._interact(buyers, use_tp, np.zeros(buyers.size, dtype=bool))
+        # The customer's context lives where the problem arose: the partner's system for a
+        # failed delivery, the order's system for anything else.
+        c.last_system[buyers] = np.where(delivery_problem, c.last_system[buyers], purchase_system)
+
+        new_issues = np.concatenate([buyers[problem], complain])
+        c.issue_open[new_issues] = True
+        resolved, gave_up = self._support(np.concatenate([new_issues, repeaters]))
+
+        # Journeys end when nothing is left open: done without a problem, or settled.
+        quiet = np.concatenate(
+            [buyers[~problem], np.setdiff1d(not_bought, complain, assume_unique=True)]
+        )
+        closing = np.concatenate([quiet, resolved, gave_up])
+        judged = c.close_journeys(closing)
+        act.journeys_closed = closing.size
+        act.csat_satisfied = int(np.count_nonzero(csat_score(judged) >= 4))
+        return act
+
+    def _deliver(self, buyers: np.ndarray) -> np.ndarray:
+        """The delivery stage: returns which deliveries failed (a must-be failure)."""
+        c, tps, rng, env = self.customers, self.tps, self.rng, self.env
+        tp = tps.choose("delivery", c.segment[buyers], rng.random(buyers.size))
+        failed = rng.random(buyers.size) < env.down_fraction[tps.system[tp]]
+        owner = tps.partner[tp]
+        for p, partner in enumerate(self.partners):
+            mine = owner == p
+            if mine.any():
+                failed[mine] |= partner.perform(rng.random(int(mine.sum())))
+        self.activity.partner_jobs += int(np.count_nonzero(owner >= 0))
+        self.activity.partner_failures += int(np.count_nonzero(failed & (owner >= 0)))
+        self._interact(buyers, tp, failed)
+        return failed
+
+    def _support(self, contacting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Serve today's support contacts.
+
+        Returns:
+            ``(resolved, gave_up)``: customers whose issue was resolved today, and those who
+            gave up on it after ``max_contact_attempts`` contacts.
+        """
+        c, tps, rng, act, ex = self.customers, self.tps, self.rng, self.activity, self.cfg.experience
+        reached, tp, extra_effort, unreached = self._try_channels(contacting, "support")
+        first = c.attempts[reached] == 0
+        # A hand-off to a system that does not share context makes the customer repeat itself.
+        previous, current = c.last_system[reached], tps.system[tp]
+        handoff = (previous >= 0) & (current >= 0) & (previous != current)
+        kept = self.env.context_kept(previous, current)
+        lost = rng.random(reached.size) >= kept
+        staffed = tps.staffed[tp]
+
+        served = np.ones(reached.size, dtype=bool)
+        resolved = np.zeros(reached.size, dtype=bool)
+        wait = np.zeros(reached.size)
+        if staffed.any():
+            out = self.workforce.handle(tp[staffed], lost[staffed], tps)
+            served[staffed], resolved[staffed], wait[staffed] = out.served, out.resolved, out.wait_minutes
+            act.staffed_contacts += int(staffed.sum())
+            act.served += int(out.served.sum())
+            act.handle_minutes += float(out.handle_minutes.sum())
+            act.wait_minutes += float(out.wait_minutes.sum())
+        self_service = ~staffed
+        p_self = tps.resolution[tp[self_service]] * (
+            1.0 - self.workforce.cfg.context_loss_resolution * lost[self_service]
+        )
+        resolved[self_service] = rng.random(p_self.size) < p_self
+
+        self._interact(
+            reached,
+            tp,
+            ~served,
+            performance_shift=-ex.unresolved_drop * ~resolved,
+            extra_effort=extra_effort
+            + wait / ex.wait_effort_minutes
+            + ex.context_loss_effort * lost,
+        )
+        act.contacts += reached.size
+        act.repeat_contacts += int(np.count_nonzero(~first))
+        act.first_contacts += int(np.count_nonzero(first))
+        act.first_contact_resolved += int(np.count_nonzero(first & resolved))
+        act.handoffs += int(np.count_nonzero(handoff))
+        act.context_losses += int(np.count_nonzero(lost))
+
+        c.attempts[contacting] += 1
+        done = reached[resolved]
+        still_open = np.concatenate([reached[~resolved], unreached])
+        exhausted = still_open[c.attempts[still_open] >= self.cfg.max_contact_attempts]
+        # Giving up is the journey's bitter end: a must-be failure as its last moment.
+        c.live(exhausted, np.full(exhausted.size, -ex.must_be_penalty), np.ones(exhausted.size, bool))
+        act.gave_up += exhausted.size
+        return done, exhausted

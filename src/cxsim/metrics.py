@@ -1,0 +1,89 @@
+"""Daily model-level metrics: what is collected, what each means, and the recorder.
+
+Mesa's ``DataCollector`` calls a Python function per reporter per step and appends rows
+to lists; this recorder fills a preallocated (days x metrics) array instead, so a day
+costs one row write and memory does not grow with the number of customers. A ratio
+whose denominator is zero on a day (no contacts, no closed journeys) is recorded as 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxsim.customers import CHURN_CAUSES
+
+METRICS: dict[str, str] = {
+    "active_customers": "customers active at the end of the day",
+    "acquisitions": "new customers acquired",
+    "churn": "customers lost",
+    **{f"churn_{cause}": f"customers lost, attributed to {cause.replace('_', ' ')}"
+       for cause in CHURN_CAUSES},
+    "churn_rate": "customers lost / customers active at the start of the day",
+    "nps_true": "Net Promoter Score of all active customers' true likelihood to recommend",
+    "promoters": "share of active customers rating 9-10",
+    "detractors": "share of active customers rating 0-6",
+    "csat_true": "share of journeys ended today judged 4-5 on a 1-5 scale",
+    "customer_effort": "mean effort per interaction (1-7, customer effort score)",
+    "satisfaction": "mean satisfaction of active customers (0-1)",
+    "trust": "mean trust of active customers (0-1)",
+    "engagement": "mean engagement of active customers (0-1)",
+    "journeys_started": "purchase journeys started",
+    "journeys_abandoned": "journeys abandoned at purchase (no channel reachable)",
+    "touchpoint_failures": "interactions that found their channel's system down",
+    "fallbacks": "customers who switched to another channel after a failure",
+    "partner_failures": "partner jobs that failed (e.g. late deliveries)",
+    "contacts": "support contacts that reached a channel",
+    "repeat_contacts": "support contacts about an issue already raised",
+    "first_contact_resolution": "share of first contacts that resolved the issue",
+    "avg_handling_time": "mean minutes spent per served staffed contact",
+    "waiting_time": "mean minutes waited per staffed contact (unserved count the maximum)",
+    "employee_utilisation": "share of workforce minutes demanded by contacts (capped at 1)",
+    "employees": "employees in the contact centre",
+    "employee_skill": "mean skill of employees (0-1)",
+    "handoffs": "support contacts on a different system than the previous interaction",
+    "context_losses": "hand-offs where the customer's context was lost",
+    "gave_up": "customers who gave up on an unresolved issue",
+    "revenue": "revenue from active customers",
+    "cost_to_serve": "workforce, hiring, systems and partner costs",
+    "acquisition_spend": "marketing and acquisition costs",
+    "cost": "all costs",
+    "profit": "revenue - cost",
+}
+"""Every daily metric, in column order, with its meaning."""
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, or 0 when the denominator is 0."""
+    return float(numerator) / float(denominator) if denominator else 0.0
+
+
+class MetricsRecorder:
+    """Preallocated table of daily metrics.
+
+    Args:
+        days: Number of days the run will record.
+    """
+
+    def __init__(self, days: int) -> None:
+        self._names = tuple(METRICS)
+        self._column = {name: i for i, name in enumerate(self._names)}
+        self._rows = np.zeros((days, len(self._names)))
+        self._days = 0
+
+    def record(self, values: dict[str, float]) -> None:
+        """Record one day; every metric must be given, and nothing else."""
+        if values.keys() != self._column.keys():
+            missing = set(self._column) - set(values)
+            extra = set(values) - set(self._column)
+            raise KeyError(f"metrics mismatch: missing {sorted(missing)}, unknown {sorted(extra)}")
+        row = self._rows[self._days]
+        for name, value in values.items():
+            row[self._column[name]] = value
+        self._days += 1
+
+    def frame(self) -> pd.DataFrame:
+        """The recorded days as a DataFrame indexed by ``day`` (1-based)."""
+        df = pd.DataFrame(self._rows[: self._days], columns=self._names)
+        df.index = pd.RangeIndex(1, self._days + 1, name="day")
+        return df

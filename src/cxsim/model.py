@@ -1,0 +1,246 @@
+"""CXEcosystemModel: the customer-experience ecosystem as a Mesa model, one step per day.
+
+The step reads as the story of a day, data flowing one way: the operating environment
+fails or recovers; customers start journeys that pass through touchpoints, partners and
+the contact centre; remembered journeys move attitudes; customers tell their neighbours
+and some leave; word of mouth and marketing bring new ones; employees learn and quit;
+money is booked; the day's metrics are recorded.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from cxsim import acquisition
+from cxsim.churn import attribute_causes, daily_hazard, hazard_terms
+from cxsim.config import CXSimConfig, validate
+from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps
+from cxsim.employees import Workforce
+from cxsim.environment import OperatingEnvironment
+from cxsim.finance import daily_revenue
+from cxsim.journeys import JourneyEngine
+from cxsim.metrics import MetricsRecorder, ratio
+from cxsim.network import SocialNetwork
+from cxsim.partners import Partner
+from cxsim.touchpoints import TouchpointTable
+
+CAUSE_CODES = {cause: code for code, cause in enumerate(CHURN_CAUSES)}
+
+
+class CXEcosystemModel(mesa.Model):
+    """Customers, employees, partners and systems of one company, day by day.
+
+    Args:
+        config: A validated :class:`~cxsim.config.CXSimConfig` (validated again here, so
+            a hand-built config cannot slip past the rules).
+
+    Attributes:
+        customers: The customer population (columns).
+        workforce: The contact-centre employees (columns).
+        partners: Partner agents.
+        environment: Systems (agents) and their integration matrix.
+        network: The social network among customers.
+        recorder: Daily metrics (see :data:`cxsim.metrics.METRICS`).
+
+    Example:
+        >>> from cxsim import load_config
+        >>> model = CXEcosystemModel(load_config(["customers.n=500", "days=5"]))
+        >>> model.run()
+        >>> len(model.metrics())
+        5
+    """
+
+    def __init__(self, config: CXSimConfig) -> None:
+        cfg = validate(config)
+        super().__init__(rng=cfg.seed)
+        self.config = cfg
+        tps = TouchpointTable.build(cfg)
+        self.touchpoints = tps
+        self.customers = CustomerPopulation(
+            cfg.customers, SegmentTable.build(cfg.customers, tps.names), self.rng
+        )
+        self.customers.add(cfg.customers.n, day=0)
+        self.network = SocialNetwork(
+            cfg.network, cfg.customers.n, self.customers.capacity, self.rng
+        )
+        self.environment = OperatingEnvironment(self, cfg.environment)
+        self.partners = [Partner(self, name, p) for name, p in cfg.partners.items()]
+        self.workforce = Workforce(cfg.employees, cfg.customers.n, self.rng)
+        self.journeys = JourneyEngine(
+            cfg, self.customers, tps, self.environment, self.partners, self.workforce, self.rng
+        )
+        self.recorder = MetricsRecorder(cfg.days)
+        self._contagion_decay = 0.5 ** (1.0 / cfg.customers.churn.contagion_half_life_days)
+
+    # --- the day --------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One day of the ecosystem."""
+        day = self.steps
+        for partner in self.partners:
+            partner.step()
+        self.environment.advance_day()
+        active_at_start = self.customers.n_active
+        activity = self.journeys.run_day()
+        ltr = self.customers.likelihood_to_recommend()
+        talk = acquisition.talk(self.config.customers.acquisition, ltr) * self.customers.view(
+            "active"
+        )
+        churned, causes = self._churn(day, talk)
+        acquired = self._acquire(day, float(talk.sum()))
+        self.customers.drift_engagement()
+        self.workforce.end_day(day, self.customers.n_active)
+        self._record(day, active_at_start, activity.as_dict(), ltr, causes, acquired)
+
+    def _churn(self, day: int, talk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each active customer leaves with its own hazard; neighbours of leavers take note."""
+        c, cfg = self.customers, self.config.customers.churn
+        active = c.view("active")
+        exposure = c.view("exposure")
+        exposure *= self._contagion_decay
+        if not cfg.enabled:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+        idx = np.flatnonzero(active)
+        net_talk = self.network.neighbour_mean(talk, active)[idx]
+        terms = hazard_terms(
+            cfg,
+            c.satisfaction[idx],
+            c.trust[idx],
+            c.engagement[idx],
+            c.segments.switching_cost[c.segment[idx]],
+            exposure[idx],
+            net_talk,
+        )
+        hazard = daily_hazard(c.theta[idx], terms)
+        leaving = self.rng.random(idx.size) < hazard
+        churned = idx[leaving]
+        causes = attribute_causes(
+            {k: v[leaving] for k, v in terms.items()}, self.rng.random(churned.size), CAUSE_CODES
+        )
+        c.churn(churned, day, causes)
+        if churned.size:
+            left_today = np.zeros(c.n)
+            left_today[churned] = 1.0
+            exposure += self.network.neighbour_sum(left_today, c.view("active")) * c.view("active")
+        return churned, causes
+
+    def _acquire(self, day: int, word_of_mouth: float) -> int:
+        """Bass-like acquisition; newcomers get ties to existing active customers."""
+        cfg = self.config.customers.acquisition
+        count = acquisition.adopters_today(cfg, self.customers.n, word_of_mouth, self.rng)
+        if count == 0:
+            return 0
+        candidates = np.flatnonzero(self.customers.view("active"))
+        newcomers = self.customers.add(count, day)
+        self.network.resize(self.customers.capacity)
+        self.network.connect(newcomers, candidates, cfg.ties_per_new_customer)
+        return count
+
+    def _record(
+        self,
+        day: int,
+        active_at_start: int,
+        act: dict[str, float],
+        ltr: np.ndarray,
+        causes: np.ndarray,
+        acquired: int,
+    ) -> None:
+        c, cfg, wf = self.customers, self.config, self.workforce
+        active = c.view("active")
+        n_active = int(np.count_nonzero(active))
+        ltr_active = ltr[active[: ltr.size]]
+        by_cause = np.bincount(causes, minlength=len(CHURN_CAUSES))
+        revenue = daily_revenue(cfg.finance, c, cfg.customers.churn.engagement_reference)
+        cost_to_serve = (
+            wf.size * cfg.employees.wage_per_day
+            + wf.hires_today * cfg.employees.hiring_cost
+            + self.environment.cost_per_day
+            + sum(p.jobs_today * p.cfg.cost_per_job for p in self.partners)
+        )
+        acquisition_spend = cfg.finance.marketing_per_day + acquired * cfg.finance.acquisition_cost
+        self.recorder.record(
+            {
+                "active_customers": n_active,
+                "acquisitions": acquired,
+                "churn": int(causes.size),
+                **{f"churn_{k}": int(by_cause[i]) for i, k in enumerate(CHURN_CAUSES)},
+                "churn_rate": ratio(causes.size, active_at_start),
+                "nps_true": nps(ltr_active),
+                "promoters": ratio(np.count_nonzero(ltr_active >= 9), n_active),
+                "detractors": ratio(np.count_nonzero(ltr_active <= 6), n_active),
+                "csat_true": ratio(act["csat_satisfied"], act["journeys_closed"]),
+                "customer_effort": ratio(act["effort_sum"], act["moments"]),
+                "satisfaction": _mean(c.view("satisfaction"), active),
+                "trust": _mean(c.view("trust"), active),
+                "engagement": _mean(c.view("engagement"), active),
+                "journeys_started": act["journeys_started"],
+                "journeys_abandoned": act["journeys_abandoned"],
+                "touchpoint_failures": act["touchpoint_failures"],
+                "fallbacks": act["fallbacks"],
+                "partner_failures": act["partner_failures"],
+                "contacts": act["contacts"],
+                "repeat_contacts": act["repeat_contacts"],
+                "first_contact_resolution": ratio(
+                    act["first_contact_resolved"], act["first_contacts"]
+                ),
+                "avg_handling_time": ratio(act["handle_minutes"], act["served"]),
+                "waiting_time": ratio(act["wait_minutes"], act["staffed_contacts"]),
+                "employee_utilisation": wf.utilisation,
+                "employees": wf.size,
+                "employee_skill": float(wf.skill.mean()) if wf.size else 0.0,
+                "handoffs": act["handoffs"],
+                "context_losses": act["context_losses"],
+                "gave_up": act["gave_up"],
+                "revenue": revenue,
+                "cost_to_serve": cost_to_serve,
+                "acquisition_spend": acquisition_spend,
+                "cost": cost_to_serve + acquisition_spend,
+                "profit": revenue - cost_to_serve - acquisition_spend,
+            }
+        )
+
+    # --- running and reading --------------------------------------------------------------
+
+    def run(self, progress: bool = False) -> None:
+        """Run for ``config.days`` days (with a progress bar if asked)."""
+        days = range(self.config.days - self.steps)
+        if progress:
+            from tqdm import tqdm
+
+            days = tqdm(days, desc="cxsim", unit="day", leave=False)
+        for _ in days:
+            self.step()
+
+    def metrics(self) -> pd.DataFrame:
+        """Daily metrics so far, one row per day."""
+        return self.recorder.frame()
+
+    def customer_table(self) -> pd.DataFrame:
+        """One row per customer ever acquired: segment, tenure, churned and why.
+
+        ``tenure_days`` counts days from acquisition to churn (or to the end of the run),
+        which with ``churned`` is what survival analysis needs.
+        """
+        c = self.customers
+        end = np.where(c.view("churn_day") >= 0, c.view("churn_day"), self.steps)
+        cause = c.view("churn_cause")
+        names = np.array(("",) + CHURN_CAUSES, dtype=object)
+        return pd.DataFrame(
+            {
+                "segment": pd.Categorical.from_codes(
+                    c.view("segment"), categories=list(c.segments.names)
+                ),
+                "acquired_day": c.view("acquired_day"),
+                "tenure_days": end - c.view("acquired_day"),
+                "churned": ~c.view("active"),
+                "cause": names[cause + 1],
+                "journeys": c.view("journeys"),
+            }
+        )
+
+
+def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    count = np.count_nonzero(mask)
+    return float(np.sum(values, where=mask) / count) if count else 0.0

@@ -1,0 +1,134 @@
+"""The social network among customers: who hears whose word of mouth and defections.
+
+Ties are a symmetric 0/1 ``scipy.sparse`` CSR matrix over customer indices, so one
+sparse product per day spreads talk or defections to every neighbour at any size. New
+customers' ties go to a small pending matrix that is folded into the main one only when
+it has grown, so a day with acquisitions does not copy the whole network.
+
+Kinds: ``small_world`` (Watts-Strogatz ring with rewiring), ``random`` (Erdős-Rényi with
+the same mean degree), ``mixed`` (everyone hears everyone, for dockings) and ``none``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from cxsim.config import NetworkConfig
+
+
+def _symmetric(src: np.ndarray, dst: np.ndarray, size: int) -> sp.csr_array:
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    rows = np.concatenate([src, dst])
+    cols = np.concatenate([dst, src])
+    m = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(size, size))
+    m.sum_duplicates()
+    m.data[:] = 1.0  # a tie is a tie, however often it was drawn
+    return m
+
+
+def small_world(n: int, mean_degree: int, rewiring: float, rng: np.random.Generator) -> tuple:
+    """Edges of a Watts-Strogatz graph: each node tied to its ``mean_degree`` ring neighbours,
+    each tie's far end moved to a random node with probability ``rewiring``."""
+    half = max(mean_degree // 2, 1)
+    src = np.repeat(np.arange(n), half)
+    dst = (src + np.tile(np.arange(1, half + 1), n)) % n
+    rewire = rng.random(src.size) < rewiring
+    dst[rewire] = rng.integers(0, n, int(rewire.sum()))
+    return src, dst
+
+
+def random_graph(n: int, mean_degree: int, rng: np.random.Generator) -> tuple:
+    """Edges of an Erdős-Rényi-like graph with the given mean degree."""
+    m = n * mean_degree // 2
+    return rng.integers(0, n, m), rng.integers(0, n, m)
+
+
+class SocialNetwork:
+    """Ties among customers.
+
+    Args:
+        cfg: The ``network`` config.
+        n: Number of initial customers (indices 0..n-1).
+        capacity: Length of the customer columns; the matrix is square of this size.
+        rng: The model's random generator.
+    """
+
+    def __init__(self, cfg: NetworkConfig, n: int, capacity: int, rng: np.random.Generator):
+        self.kind = cfg.kind
+        self.mean_degree = cfg.mean_degree
+        self._rng = rng
+        self._size = capacity
+        if self.kind in ("small_world", "random") and n > 1 and cfg.mean_degree > 0:
+            if self.kind == "small_world":
+                src, dst = small_world(n, cfg.mean_degree, cfg.rewiring, rng)
+            else:
+                src, dst = random_graph(n, cfg.mean_degree, rng)
+            self._ties = _symmetric(src, dst, capacity)
+        else:
+            self._ties = sp.csr_array((capacity, capacity))
+        self._pending = sp.csr_array((capacity, capacity))
+        self._pending_src: list[np.ndarray] = []
+        self._pending_dst: list[np.ndarray] = []
+
+    @property
+    def explicit(self) -> bool:
+        """True when ties are explicit (not ``mixed`` or ``none``)."""
+        return self.kind in ("small_world", "random")
+
+    def resize(self, capacity: int) -> None:
+        """Follow the customer columns when they grow."""
+        if capacity > self._size:
+            self._ties.resize((capacity, capacity))
+            self._pending.resize((capacity, capacity))
+            self._size = capacity
+
+    def connect(self, newcomers: np.ndarray, candidates: np.ndarray, ties: int) -> None:
+        """Tie each newcomer to ``ties`` customers drawn at random from ``candidates``."""
+        if not self.explicit or newcomers.size == 0 or candidates.size == 0 or ties == 0:
+            return
+        src = np.repeat(newcomers, ties)
+        dst = candidates[self._rng.integers(0, candidates.size, src.size)]
+        self._pending_src.append(src)
+        self._pending_dst.append(dst)
+        pending = _symmetric(
+            np.concatenate(self._pending_src), np.concatenate(self._pending_dst), self._size
+        )
+        # Fold pending ties in once they are 5% of the network: amortised, not daily.
+        if pending.nnz > 0.05 * max(self._ties.nnz, 1):
+            merged = self._ties + pending
+            merged.data[:] = 1.0
+            self._ties = merged.tocsr()
+            self._pending = sp.csr_array((self._size, self._size))
+            self._pending_src.clear()
+            self._pending_dst.clear()
+        else:
+            self._pending = pending
+
+    def _product(self, x: np.ndarray) -> np.ndarray:
+        padded = np.zeros(self._size)
+        padded[: x.size] = x
+        out = self._ties @ padded
+        if self._pending.nnz:
+            out += self._pending @ padded
+        return out[: x.size]
+
+    def neighbour_sum(self, x: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """Sum of ``x`` over each customer's neighbours (expected sum when ``mixed``)."""
+        if self.explicit:
+            return self._product(x)
+        if self.kind == "mixed":
+            others = max(int(np.count_nonzero(active)) - 1, 1)
+            return self.mean_degree * (x.sum() - x) / others
+        return np.zeros_like(x)
+
+    def neighbour_mean(self, x: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """Mean of ``x`` over each customer's active neighbours (0 for the isolated)."""
+        if self.explicit:
+            degree = self._product(active.astype(float))
+            return np.divide(self._product(x), degree, out=np.zeros_like(x), where=degree > 0)
+        if self.kind == "mixed":
+            others = max(int(np.count_nonzero(active)) - 1, 1)
+            return (x.sum() - x) / others
+        return np.zeros_like(x)

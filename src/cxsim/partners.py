@@ -1,0 +1,44 @@
+"""Partners: companies that perform a journey step on the brand's behalf.
+
+A partner (a courier, say) is a ``mesa.Agent`` with a reliability: each job it does fails
+with probability ``1 - reliability``. Customers judge its failures against the brand (a
+late delivery is the brand's late delivery), which is why they appear as must-be failures
+in the customer's journey.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from cxsim.config import PartnerConfig
+
+
+class Partner(mesa.Agent):
+    """A partner performing jobs with a given reliability.
+
+    Args:
+        model: The model (its ``rng`` draws the failures).
+        name: Partner name from the config.
+        cfg: Role, reliability, system and cost per job.
+    """
+
+    def __init__(self, model: mesa.Model, name: str, cfg: PartnerConfig) -> None:
+        super().__init__(model)
+        self.name = name
+        self.cfg = cfg
+        self.reliability = cfg.reliability
+        self.jobs_today = 0
+        self.failures_today = 0
+
+    def perform(self, u: np.ndarray) -> np.ndarray:
+        """Perform one job per uniform draw ``u``; returns which jobs failed."""
+        failed = u >= self.reliability
+        self.jobs_today += u.size
+        self.failures_today += int(failed.sum())
+        return failed
+
+    def step(self) -> None:
+        """Start a new day's job count."""
+        self.jobs_today = 0
+        self.failures_today = 0

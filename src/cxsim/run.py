@@ -1,0 +1,224 @@
+"""Run one configuration: compose it, validate it, simulate it, summarise and write it.
+
+``load_config`` turns Hydra override strings into a validated config; ``run`` is the one
+call most users need; ``write_outputs`` stages every file in a hidden folder and moves
+them into place only when all are written (``summary.json`` last), so an interrupted run
+leaves no result behind that could be mistaken for a finished one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hydra import compose, initialize_config_dir
+from hydra.errors import HydraException, MissingConfigException
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from cxsim.config import ConfigError, CXSimConfig, register, validate
+from cxsim.customers import CHURN_CAUSES
+from cxsim.finance import lifetime_value
+from cxsim.model import CXEcosystemModel
+
+
+def config_dir() -> Path:
+    """Folder of the YAML configs: inside an installed wheel, or ``configs/`` of the repo."""
+    packaged = Path(__file__).parent / "configs"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "configs"
+
+
+_TYPE_WORDS = {
+    "Integer": "must be an integer",
+    "Float": "must be a number",
+    "Boolean": "must be true or false",
+}
+
+
+def _override_value(overrides: Sequence[str], key: str) -> str | None:
+    for item in overrides:
+        k, _, v = item.lstrip("+~").partition("=")
+        if k == key:
+            return v
+    return None
+
+
+def config_error(exc: BaseException, overrides: Sequence[str] = ()) -> ConfigError:
+    """Reduce a Hydra/OmegaConf composition error to one :class:`ConfigError` line."""
+    if isinstance(exc, ConfigError):
+        return exc
+    if isinstance(exc, MissingConfigException) and exc.options is not None:
+        group, _, name = (exc.missing_cfg_file or "").rpartition("/")
+        return ConfigError(group, name, f"must be one of {', '.join(sorted(exc.options))}")
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OmegaConfBaseException) and getattr(seen, "full_key", None):
+            key = seen.full_key
+            value = _override_value(overrides, key)
+            first = str(getattr(seen, "msg", seen)).splitlines()[0]
+            match = re.search(r"converted to (\w+)", first)
+            if match and match.group(1) in _TYPE_WORDS:
+                return ConfigError(key, value, _TYPE_WORDS[match.group(1)])
+            if "not in" in first:
+                return ConfigError(key, value, "no such key (`cxsim --cfg job` lists the keys)")
+            return ConfigError(key, value, first)
+        seen = seen.__cause__ or seen.__context__
+    message = " ".join(str(exc).split())
+    return ConfigError("overrides", " ".join(overrides), message)
+
+
+def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
+    """Compose ``configs/config.yaml`` with Hydra overrides and validate every value.
+
+    Args:
+        overrides: Hydra override strings, e.g. ``["customers.n=5000", "days=180"]``.
+
+    Returns:
+        The typed, validated configuration.
+
+    Raises:
+        ConfigError: one line naming the bad key, its value and what is allowed.
+
+    Example:
+        >>> load_config(["days=30"]).days
+        30
+    """
+    overrides = list(overrides or [])
+    register()
+    try:
+        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+            composed = compose(config_name="config", overrides=overrides)
+        return validate(composed)
+    except (HydraException, OmegaConfBaseException, ConfigError) as exc:
+        raise config_error(exc, overrides) from exc
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    Attributes:
+        metrics: Daily metrics, one row per day (see :data:`cxsim.metrics.METRICS`).
+        summary: Totals and averages of the run (JSON-serialisable).
+        config: The validated configuration that ran.
+        customers: Per-customer end-of-run table (segment, tenure, churned, cause).
+        out_dir: Where the outputs were written, if they were.
+    """
+
+    metrics: pd.DataFrame
+    summary: dict[str, Any]
+    config: CXSimConfig
+    customers: pd.DataFrame
+    out_dir: Path | None = None
+
+
+def summarise(metrics: pd.DataFrame, customers: pd.DataFrame, cfg: CXSimConfig) -> dict:
+    """Totals and averages of a run, from its daily metrics and customer table."""
+    customer_days = float(metrics["active_customers"].sum())
+    churned = int(metrics["churn"].sum())
+    initial = customers[customers["acquired_day"] == 0]
+    tail = metrics.tail(min(30, len(metrics)))
+    margin = float(metrics["revenue"].sum() - metrics["cost_to_serve"].sum())
+    contacts = float(metrics["contacts"].sum())
+    return {
+        "seed": cfg.seed,
+        "days": cfg.days,
+        "customers_initial": cfg.customers.n,
+        "customers_final": int(metrics["active_customers"].iloc[-1]),
+        "acquired": int(metrics["acquisitions"].sum()),
+        "churned": churned,
+        "churned_by_cause": {k: int(metrics[f"churn_{k}"].sum()) for k in CHURN_CAUSES},
+        "retention_initial_cohort": float((~initial["churned"]).mean()) if len(initial) else 0.0,
+        "annual_churn_rate": 365.0 * churned / customer_days if customer_days else 0.0,
+        "nps_true_last30": float(tail["nps_true"].mean()),
+        "csat_true": float(metrics["csat_true"].mean()),
+        "customer_effort": float(metrics["customer_effort"].mean()),
+        "satisfaction_last30": float(tail["satisfaction"].mean()),
+        "contacts": int(contacts),
+        "repeat_contact_share": float(metrics["repeat_contacts"].sum() / contacts)
+        if contacts
+        else 0.0,
+        "first_contact_resolution": float(metrics["first_contact_resolution"].mean()),
+        "avg_handling_time": float(metrics["avg_handling_time"].mean()),
+        "waiting_time": float(metrics["waiting_time"].mean()),
+        "employee_utilisation": float(metrics["employee_utilisation"].mean()),
+        "revenue": float(metrics["revenue"].sum()),
+        "cost": float(metrics["cost"].sum()),
+        "profit": float(metrics["profit"].sum()),
+        "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
+    }
+
+
+def simulate(cfg: CXSimConfig, progress: bool = False) -> RunResult:
+    """Simulate a validated configuration in memory (nothing is written)."""
+    model = CXEcosystemModel(cfg)
+    model.run(progress=progress)
+    metrics = model.metrics()
+    customers = model.customer_table()
+    return RunResult(metrics, summarise(metrics, customers, cfg), cfg, customers)
+
+
+def write_outputs(result: RunResult, out_dir: Path) -> Path:
+    """Write config, metrics (Parquet, CSV), figure, optional customer table, then summary.
+
+    Files are staged in a hidden folder inside ``out_dir`` and moved into place at the
+    end, ``summary.json`` last: its presence means the run's results are complete.
+    """
+    from cxsim.plots import plot_main_metrics
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cxsim-staging-", dir=out_dir))
+    try:
+        (staging / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(result.config)))
+        result.metrics.to_parquet(staging / "metrics.parquet")
+        result.metrics.to_csv(staging / "metrics.csv")
+        if result.config.write_customers:
+            result.customers.to_parquet(staging / "customers.parquet")
+        plot_main_metrics(result.metrics, staging / "metrics.png")
+        (staging / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
+        names = sorted(p.name for p in staging.iterdir())
+        for name in [n for n in names if n != "summary.json"] + ["summary.json"]:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.out_dir = out_dir
+    return out_dir
+
+
+def run(
+    overrides: Sequence[str] | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    progress: bool = False,
+) -> RunResult:
+    """Run one configuration and return its metrics, summary and config.
+
+    Args:
+        overrides: Hydra override strings, e.g. ``["customers.n=5000", "days=180"]``.
+        out_dir: If given, also write the outputs there (see :func:`write_outputs`).
+        progress: Show a progress bar.
+
+    Returns:
+        The run's :class:`RunResult`.
+
+    Raises:
+        ConfigError: before anything runs, if a value is not allowed.
+
+    Example:
+        >>> result = run(["customers.n=1000", "days=30"])
+        >>> len(result.metrics), "nps_true" in result.metrics
+        (30, True)
+    """
+    result = simulate(load_config(overrides), progress=progress)
+    if out_dir is not None:
+        write_outputs(result, Path(out_dir))
+    return result

@@ -1,0 +1,130 @@
+"""Touchpoints (channels) as arrays, customers' choice among them, and queueing at staffed ones.
+
+A touchpoint belongs to one journey stage, runs on one system (or none), is owned by the
+company or a partner, and has a quality, an effort level and a chance to delight. Staffed
+touchpoints are served by the contact-centre workforce; their waiting time comes from an
+Erlang C (M/M/c) queue over the day's contacts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxsim.config import STAGES, CXSimConfig
+
+
+@dataclass(frozen=True)
+class TouchpointTable:
+    """Touchpoint attributes indexed by touchpoint number."""
+
+    names: tuple[str, ...]
+    stage: np.ndarray
+    system: np.ndarray
+    """System index, -1 when the touchpoint runs on no system."""
+    partner: np.ndarray
+    """Owning partner's index, -1 when the company owns it."""
+    staffed: np.ndarray
+    quality: np.ndarray
+    effort: np.ndarray
+    delight_prob: np.ndarray
+    handle_minutes: np.ndarray
+    resolution: np.ndarray
+    preference: np.ndarray
+    """(segments x touchpoints) normalised choice weights within each stage."""
+
+    @classmethod
+    def build(cls, cfg: CXSimConfig) -> TouchpointTable:
+        """Gather the touchpoint configs; systems and partners are numbered in config order."""
+        tps = cfg.touchpoints
+        names = tuple(tps)
+        systems = list(cfg.environment.systems)
+        partners = list(cfg.partners)
+        stage = np.array([STAGES.index(t.stage) for t in tps.values()])
+        weights = np.array(
+            [[seg.channels.get(n, 0.0) for n in names] for seg in cfg.customers.segments.values()]
+        )
+        preference = np.zeros_like(weights)
+        for s in range(len(STAGES)):
+            cols = stage == s
+            totals = weights[:, cols].sum(axis=1, keepdims=True)
+            # A stage nobody states a preference for (delivery, use) is chosen uniformly.
+            preference[:, cols] = np.where(
+                totals > 0, weights[:, cols] / np.where(totals > 0, totals, 1), 1 / cols.sum()
+            )
+        return cls(
+            names=names,
+            stage=stage,
+            system=np.array([systems.index(t.system) if t.system else -1 for t in tps.values()]),
+            partner=np.array(
+                [partners.index(t.owner) if t.owner != "company" else -1 for t in tps.values()]
+            ),
+            staffed=np.array([t.staffed for t in tps.values()]),
+            quality=np.array([t.quality for t in tps.values()]),
+            effort=np.array([t.effort for t in tps.values()]),
+            delight_prob=np.array([t.delight_prob for t in tps.values()]),
+            handle_minutes=np.array([t.handle_minutes for t in tps.values()]),
+            resolution=np.array([t.resolution for t in tps.values()]),
+            preference=preference,
+        )
+
+    def of_stage(self, stage: str) -> np.ndarray:
+        """Indices of the touchpoints at a journey stage."""
+        return np.flatnonzero(self.stage == STAGES.index(stage))
+
+    def choose(
+        self,
+        stage: str,
+        segment: np.ndarray,
+        u: np.ndarray,
+        exclude: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Each customer picks a touchpoint of ``stage`` by its segment's preferences.
+
+        Args:
+            stage: Journey stage.
+            segment: Segment of each choosing customer.
+            u: One uniform draw per customer.
+            exclude: Optional touchpoint per customer to avoid (a channel that just failed);
+                a customer with nothing else to choose gets -1.
+
+        Returns:
+            Chosen touchpoint index per customer (-1 when no option is left).
+        """
+        options = self.of_stage(stage)
+        weights = self.preference[segment][:, options]
+        if exclude is not None:
+            weights = np.where(options[None, :] == exclude[:, None], 0.0, weights)
+        cumulative = np.cumsum(weights, axis=1)
+        total = cumulative[:, -1]
+        pick = (u[:, None] * total[:, None] >= cumulative).sum(axis=1)
+        chosen = options[np.minimum(pick, options.size - 1)]
+        return np.where(total > 0, chosen, -1)
+
+
+def erlang_c_wait(arrivals_per_minute: float, service_minutes: float, agents: float) -> tuple:
+    """Probability of waiting and mean wait of those who wait, for an M/M/c queue.
+
+    Args:
+        arrivals_per_minute: Contact arrival rate.
+        service_minutes: Mean handling time.
+        agents: Agents on duty (rounded down, at least one).
+
+    Returns:
+        ``(p_wait, mean_wait_if_waiting)`` in minutes; ``(1.0, inf)`` when the offered load
+        reaches the number of agents (the queue grows without bound).
+    """
+    c = max(int(math.floor(agents)), 1)
+    load = arrivals_per_minute * service_minutes  # offered load in Erlangs
+    if load <= 0.0:
+        return 0.0, 0.0
+    if load >= c:
+        return 1.0, math.inf
+    erlang_b = 1.0
+    for k in range(1, c + 1):  # stable recursion for Erlang B
+        erlang_b = load * erlang_b / (k + load * erlang_b)
+    rho = load / c
+    p_wait = erlang_b / (1.0 - rho + rho * erlang_b)
+    return p_wait, service_minutes / (c - load)
