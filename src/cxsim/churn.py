@@ -50,12 +50,18 @@ def hazard_terms(
     switching_cost: np.ndarray,
     exposure: np.ndarray,
     net_word_of_mouth: np.ndarray,
+    experience_on: bool = True,
 ) -> dict[str, np.ndarray]:
-    """Log hazard ratios by cause (``experience``, ``contagion``, ``word_of_mouth``)."""
+    """Log hazard ratios by cause (``experience``, ``contagion``, ``word_of_mouth``).
+
+    ``experience_on=False`` drops the experience term (attitudes then carry no risk).
+    """
     experience = (1.0 - switching_cost) * (
         cfg.satisfaction_effect * (cfg.satisfaction_reference - satisfaction)
         + cfg.trust_effect * (cfg.trust_reference - trust)
     ) - cfg.engagement_effect * (engagement - cfg.engagement_reference)
+    if not experience_on:
+        experience = np.zeros_like(experience)
     contagion = (
         cfg.contagion_effect * exposure * (1.0 - cfg.contagion_loyalty_damping * engagement)
     )

@@ -114,7 +114,8 @@ class ExperienceConfig:
     """How interactions are judged and remembered (Oliver; Kahneman & Tversky; Kano; peak-end)."""
 
     enabled: bool = True
-    """Off: journeys still happen, but remembered experiences stop moving attitudes."""
+    """Off: journeys still happen, but remembered experiences neither move attitudes nor
+    churn (with ``network.kind=none`` churn is then pure sBG: the docking setting)."""
     loss_aversion: float = between(2.0, 1.0, 10.0)
     """Weight of a shortfall relative to an equal surplus (Anderson & Sullivan 1993)."""
     performance_noise: float = nonneg(0.1)
@@ -133,7 +134,7 @@ class ExperienceConfig:
     satisfied_anchor: float = prob(0.75)
     """Journey judgement when expectations are exactly met."""
     satisfaction_learning: float = prob(0.3)
-    trust_gain: float = prob(0.05)
+    trust_gain: float = prob(0.03)
     trust_loss: float = prob(0.10)
     engagement_gain: float = nonneg(0.2)
     engagement_drift_days: float = positive(180.0)

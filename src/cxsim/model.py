@@ -112,6 +112,7 @@ class CXEcosystemModel(mesa.Model):
             c.segments.switching_cost[c.segment[idx]],
             exposure[idx],
             net_talk,
+            experience_on=self.config.customers.experience.enabled,
         )
         hazard = daily_hazard(c.theta[idx], terms)
         leaving = self.rng.random(idx.size) < hazard
