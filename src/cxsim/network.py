@@ -68,9 +68,9 @@ class SocialNetwork:
             self._ties = _symmetric(src, dst, capacity)
         else:
             self._ties = sp.csr_array((capacity, capacity))
-        self._pending = sp.csr_array((capacity, capacity))
-        self._pending_src: list[np.ndarray] = []
-        self._pending_dst: list[np.ndarray] = []
+        # Ties of newcomers not yet folded into the CSR matrix, as edge lists.
+        self._pending_src = np.zeros(0, dtype=np.int64)
+        self._pending_dst = np.zeros(0, dtype=np.int64)
 
     @property
     def explicit(self) -> bool:
@@ -81,7 +81,6 @@ class SocialNetwork:
         """Follow the customer columns when they grow."""
         if capacity > self._size:
             self._ties.resize((capacity, capacity))
-            self._pending.resize((capacity, capacity))
             self._size = capacity
 
     def connect(self, newcomers: np.ndarray, candidates: np.ndarray, ties: int) -> None:
@@ -90,28 +89,25 @@ class SocialNetwork:
             return
         src = np.repeat(newcomers, ties)
         dst = candidates[self._rng.integers(0, candidates.size, src.size)]
-        self._pending_src.append(src)
-        self._pending_dst.append(dst)
-        pending = _symmetric(
-            np.concatenate(self._pending_src), np.concatenate(self._pending_dst), self._size
-        )
+        # A tie drawn twice is one tie, as in the matrix: keep each unordered pair once.
+        low = np.minimum(np.concatenate([self._pending_src, src]), np.concatenate([self._pending_dst, dst]))
+        high = np.maximum(np.concatenate([self._pending_src, src]), np.concatenate([self._pending_dst, dst]))
+        pairs = np.unique(low[low != high] * self._size + high[low != high])
+        self._pending_src, self._pending_dst = pairs // self._size, pairs % self._size
         # Fold pending ties in once they are 5% of the network: amortised, not daily.
-        if pending.nnz > 0.05 * max(self._ties.nnz, 1):
-            merged = self._ties + pending
+        if 2 * self._pending_src.size > 0.05 * max(self._ties.nnz, 1):
+            merged = self._ties + _symmetric(self._pending_src, self._pending_dst, self._size)
             merged.data[:] = 1.0
             self._ties = merged.tocsr()
-            self._pending = sp.csr_array((self._size, self._size))
-            self._pending_src.clear()
-            self._pending_dst.clear()
-        else:
-            self._pending = pending
+            self._pending_src = self._pending_dst = np.zeros(0, dtype=np.int64)
 
     def _product(self, x: np.ndarray) -> np.ndarray:
         padded = np.zeros(self._size)
         padded[: x.size] = x
         out = self._ties @ padded
-        if self._pending.nnz:
-            out += self._pending @ padded
+        if self._pending_src.size:  # pending ties count both ways, like the matrix
+            out += np.bincount(self._pending_src, padded[self._pending_dst], self._size)
+            out += np.bincount(self._pending_dst, padded[self._pending_src], self._size)
         return out[: x.size]
 
     def neighbour_sum(self, x: np.ndarray, active: np.ndarray) -> np.ndarray:
