@@ -33,9 +33,13 @@ def assert_effect():
         mean, half = paired_effect(base, alternative, metric, seeds, days_from)
         low, high = mean - half, mean + half
         if direction > 0:
-            assert low > 0, f"{metric}: expected a rise, got {mean:.4g} (95% CI {low:.4g}..{high:.4g})"
+            assert low > 0, (
+                f"{metric}: expected a rise, got {mean:.4g} (95% CI {low:.4g}..{high:.4g})"
+            )
         else:
-            assert high < 0, f"{metric}: expected a fall, got {mean:.4g} (95% CI {low:.4g}..{high:.4g})"
+            assert high < 0, (
+                f"{metric}: expected a fall, got {mean:.4g} (95% CI {low:.4g}..{high:.4g})"
+            )
         return mean, half
 
     return check

@@ -15,8 +15,11 @@ def test_bass_closed_form_limits():
 
 def test_detractors_talk_against_promoters_for():
     cfg = AcquisitionConfig()
-    assert list(talk(cfg, np.array([10, 8, 3]))) == [cfg.talk_promoter, cfg.talk_passive,
-                                                   cfg.talk_detractor]
+    assert list(talk(cfg, np.array([10, 8, 3]))) == [
+        cfg.talk_promoter,
+        cfg.talk_passive,
+        cfg.talk_detractor,
+    ]
     assert cfg.talk_detractor < 0 < cfg.talk_promoter
     assert abs(cfg.talk_detractor) > cfg.talk_promoter
 
@@ -25,14 +28,21 @@ def test_detractors_talk_against_promoters_for():
 def test_bass_docking(p, q):
     """Fully mixed, every adopter talking, no churn: adoption follows the Bass curve."""
     market, days = 20_000, 730
-    metrics = cxsim.run([
-        "customers.n=0", f"days={days}", "seed=3", "network.kind=mixed",
-        "customers.churn.enabled=false",
-        f"customers.acquisition.market_size={market}",
-        f"customers.acquisition.innovation={p}", f"customers.acquisition.imitation={q}",
-        "customers.acquisition.talk_promoter=1", "customers.acquisition.talk_passive=1",
-        "customers.acquisition.talk_detractor=1",
-    ]).metrics
+    metrics = cxsim.run(
+        [
+            "customers.n=0",
+            f"days={days}",
+            "seed=3",
+            "network.kind=mixed",
+            "customers.churn.enabled=false",
+            f"customers.acquisition.market_size={market}",
+            f"customers.acquisition.innovation={p}",
+            f"customers.acquisition.imitation={q}",
+            "customers.acquisition.talk_promoter=1",
+            "customers.acquisition.talk_passive=1",
+            "customers.acquisition.talk_detractor=1",
+        ]
+    ).metrics
     adopted = metrics["acquisitions"].cumsum() / market
     for day in (60, 180, 365, 540, 730):
         expected = bass_cumulative(p, q, np.array([day / 365.0]))[0]

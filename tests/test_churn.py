@@ -9,8 +9,14 @@ from cxsim.model import CAUSE_CODES
 
 def _terms(cfg=None, **kw):
     cfg = cfg or ChurnConfig()
-    args = dict(satisfaction=0.75, trust=0.8, engagement=0.5, switching_cost=0.0,
-                exposure=0.0, net_word_of_mouth=0.0)
+    args = dict(
+        satisfaction=0.75,
+        trust=0.8,
+        engagement=0.5,
+        switching_cost=0.0,
+        exposure=0.0,
+        net_word_of_mouth=0.0,
+    )
     args.update(kw)
     return hazard_terms(cfg, *(np.array([v], dtype=float) for v in args.values()))
 
@@ -30,7 +36,10 @@ def test_contagion_is_weaker_for_engaged_customers():
     loyal = daily_hazard(np.array([0.001]), _terms(exposure=1.0, engagement=0.9))
     fickle = daily_hazard(np.array([0.001]), _terms(exposure=1.0, engagement=0.1))
     # compare the contagion term alone, engagement's own effect aside
-    assert _terms(exposure=1.0, engagement=0.9)["contagion"] < _terms(exposure=1.0, engagement=0.1)["contagion"]
+    assert (
+        _terms(exposure=1.0, engagement=0.9)["contagion"]
+        < _terms(exposure=1.0, engagement=0.1)["contagion"]
+    )
     assert loyal < fickle
 
 
@@ -59,8 +68,11 @@ def test_causes_follow_hazard_shares():
     rng = np.random.default_rng(1)
     n = 40_000
     # HR = e^1: base explains 1/e of the hazard, experience and contagion split the rest 3:1
-    terms = {"experience": np.full(n, 0.75), "contagion": np.full(n, 0.25),
-             "word_of_mouth": np.full(n, 0.0)}
+    terms = {
+        "experience": np.full(n, 0.75),
+        "contagion": np.full(n, 0.25),
+        "word_of_mouth": np.full(n, 0.0),
+    }
     causes = attribute_causes(terms, rng.random(n), CAUSE_CODES)
     share = np.bincount(causes, minlength=4) / n
     assert share[CAUSE_CODES["base"]] == pytest.approx(np.exp(-1), abs=0.01)
@@ -79,13 +91,18 @@ def test_sbg_closed_form():
 def test_sbg_docking(a, b):
     """With experience and network effects off, each cohort follows S(t) = B(a, b+t)/B(a, b)."""
     n, days = 20_000, 365
-    result = cxsim.run([
-        f"customers.n={n}", f"days={days}", "seed=11",
-        "customers.experience.enabled=false", "network.kind=none",
-        "customers.acquisition.enabled=false",
-        f"customers.segments.value_seekers.churn_a={a}",
-        f"customers.segments.value_seekers.churn_b={b}",
-    ])
+    result = cxsim.run(
+        [
+            f"customers.n={n}",
+            f"days={days}",
+            "seed=11",
+            "customers.experience.enabled=false",
+            "network.kind=none",
+            "customers.acquisition.enabled=false",
+            f"customers.segments.value_seekers.churn_a={a}",
+            f"customers.segments.value_seekers.churn_b={b}",
+        ]
+    )
     table = result.customers
     cohort = table[table["segment"] == "value_seekers"]
     for t in (7, 30, 90, 180, 365):

@@ -17,8 +17,13 @@ def test_without_loss_aversion_judgement_is_symmetric():
 
 def _moment(must_fail=False, delighted=False, perf=0.9, effort=1.0):
     return moment_value(
-        np.array([perf]), np.array([0.7]), np.array([effort]), np.array([3.0]),
-        np.array([must_fail]), np.array([delighted]), ExperienceConfig(),
+        np.array([perf]),
+        np.array([0.7]),
+        np.array([effort]),
+        np.array([3.0]),
+        np.array([must_fail]),
+        np.array([delighted]),
+        ExperienceConfig(),
     )[0]
 
 

@@ -18,8 +18,12 @@ def test_lower_touchpoint_quality_lowers_satisfaction_and_raises_churn(assert_ef
 
 
 def test_loss_aversion_makes_shortfalls_cost_satisfaction(assert_effect):
-    assert_effect([*SMALL, "customers.experience.loss_aversion=1"],
-                  [*SMALL, "customers.experience.loss_aversion=3"], "satisfaction", -1)
+    assert_effect(
+        [*SMALL, "customers.experience.loss_aversion=1"],
+        [*SMALL, "customers.experience.loss_aversion=3"],
+        "satisfaction",
+        -1,
+    )
 
 
 def test_non_integrated_systems_raise_effort_and_repeat_contacts(assert_effect):
@@ -38,7 +42,10 @@ def test_unreliable_partner_lowers_nps(assert_effect):
 
 def test_understaffing_raises_waits_and_effort(assert_effect):
     # 3000 customers: two employees against one
-    staffed, lean = [*SMALL, "employees.per_1000_customers=0.6"], [*SMALL, "employees.per_1000_customers=0.3"]
+    staffed, lean = (
+        [*SMALL, "employees.per_1000_customers=0.6"],
+        [*SMALL, "employees.per_1000_customers=0.3"],
+    )
     assert_effect(staffed, lean, "waiting_time", +1)
     assert_effect(staffed, lean, "employee_utilisation", +1)
     assert_effect(staffed, lean, "customer_effort", +1)
@@ -52,16 +59,20 @@ def test_rushing_contacts_cuts_handling_time_and_resolution(assert_effect):
 
 
 def test_outages_send_customers_to_other_channels():
-    fragile = cxsim.run([*SMALL, "environment.systems.ecommerce.mtbf_days=5",
-                         "environment.systems.ecommerce.mttr_days=2"]).metrics
+    fragile = cxsim.run(
+        [
+            *SMALL,
+            "environment.systems.ecommerce.mtbf_days=5",
+            "environment.systems.ecommerce.mttr_days=2",
+        ]
+    ).metrics
     assert fragile["touchpoint_failures"].sum() > 0
     assert fragile["fallbacks"].sum() > 0
     assert fragile["journeys_abandoned"].sum() > 0
 
 
 def test_a_defecting_neighbour_exposes_its_ties():
-    model = CXEcosystemModel(cxsim.load_config(["customers.n=500", "days=2",
-                                                "network.rewiring=0"]))
+    model = CXEcosystemModel(cxsim.load_config(["customers.n=500", "days=2", "network.rewiring=0"]))
     c = model.customers
     leaver = 10
     left = np.zeros(c.n)
@@ -75,14 +86,21 @@ def test_a_defecting_neighbour_exposes_its_ties():
 
 def test_contagion_raises_churn(assert_effect):
     base = [*SMALL, "customers.churn.contagion_effect=0"]
-    contagious = [*SMALL, "customers.churn.contagion_effect=1.5",
-                  "customers.churn.contagion_loyalty_damping=0"]
+    contagious = [
+        *SMALL,
+        "customers.churn.contagion_effect=1.5",
+        "customers.churn.contagion_loyalty_damping=0",
+    ]
     assert_effect(base, contagious, "churn_rate", +1, seeds=range(6))
 
 
 def test_word_of_mouth_brings_customers(assert_effect):
-    assert_effect([*SMALL, "customers.acquisition.imitation=0"],
-                  [*SMALL, "customers.acquisition.imitation=3"], "acquisitions", +1)
+    assert_effect(
+        [*SMALL, "customers.acquisition.imitation=0"],
+        [*SMALL, "customers.acquisition.imitation=3"],
+        "acquisitions",
+        +1,
+    )
 
 
 def test_engaged_customers_spend_more():

@@ -28,7 +28,7 @@ def bass_cumulative(p: float, q: float, t: np.ndarray) -> np.ndarray:
 
     Example:
         >>> round(float(bass_cumulative(0.03, 0.38, np.array([5.0]))[0]), 3)
-        0.555
+        0.331
     """
     e = np.exp(-(p + q) * np.asarray(t, dtype=float))
     return (1.0 - e) / (1.0 + (q / p) * e)

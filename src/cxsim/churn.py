@@ -62,9 +62,7 @@ def hazard_terms(
     ) - cfg.engagement_effect * (engagement - cfg.engagement_reference)
     if not experience_on:
         experience = np.zeros_like(experience)
-    contagion = (
-        cfg.contagion_effect * exposure * (1.0 - cfg.contagion_loyalty_damping * engagement)
-    )
+    contagion = cfg.contagion_effect * exposure * (1.0 - cfg.contagion_loyalty_damping * engagement)
     return {
         "experience": experience,
         "contagion": contagion,

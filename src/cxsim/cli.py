@@ -19,14 +19,25 @@ from omegaconf import DictConfig
 from cxsim.config import ConfigError, register, validate
 from cxsim.run import config_dir, config_error, load_config, simulate, write_outputs
 
-_NO_RUN_FLAGS = {"--help", "-h", "--hydra-help", "--cfg", "-c", "--info", "-i", "--version",
-                 "--shell-completion", "-sc"}
+_NO_RUN_FLAGS = {
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--cfg",
+    "-c",
+    "--info",
+    "-i",
+    "--version",
+    "--shell-completion",
+    "-sc",
+}
 
 
 def _user_overrides(argv: list[str]) -> list[str]:
     """The key=value overrides of the model (not Hydra's own settings or flags)."""
     return [
-        a for a in argv
+        a
+        for a in argv
         if "=" in a and not a.startswith("-") and not a.lstrip("+~").startswith("hydra")
     ]
 
@@ -37,12 +48,16 @@ def _expand_sweeps(overrides: list[str]) -> list[list[str]]:
     choices = []
     for ov in parsed:
         key = ov.get_key_element()
-        values = list(ov.sweep_string_iterator()) if ov.is_sweep_override() else [ov.get_value_element_as_str()]
+        values = (
+            list(ov.sweep_string_iterator())
+            if ov.is_sweep_override()
+            else [ov.get_value_element_as_str()]
+        )
         choices.append([f"{key}={v}" for v in values])
     firsts = [c[0] for c in choices]
     lists = [firsts]
     for i, values in enumerate(choices):
-        lists += [firsts[:i] + [v] + firsts[i + 1:] for v in values[1:]]
+        lists += [[*firsts[:i], v, *firsts[i + 1 :]] for v in values[1:]]
     return lists
 
 

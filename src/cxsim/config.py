@@ -31,9 +31,7 @@ class ConfigError(ValueError):
 # --- field helpers: a default plus the rule the validator enforces -------------------------
 
 
-def _rule(default: Any, rule: dict[str, Any], *, factory: bool = False) -> Any:
-    if factory:
-        return field(default_factory=default, metadata=rule)
+def _rule(default: Any, rule: dict[str, Any]) -> Any:
     return field(default=default, metadata=rule)
 
 
@@ -138,7 +136,9 @@ class ExperienceConfig:
     trust_loss: float = prob(0.10)
     engagement_gain: float = nonneg(0.2)
     engagement_drift_days: float = positive(180.0)
-    recommend_weights: list[float] = _rule(lambda: [0.5, 0.3, 0.2], {"weights": 3}, factory=True)
+    recommend_weights: list[float] = field(
+        default_factory=lambda: [0.5, 0.3, 0.2], metadata={"weights": 3}
+    )
     """Weights of satisfaction, trust and engagement in the likelihood to recommend."""
     recommend_reference: float = prob(0.8)
     """Likelihood to recommend (/10) of a customer whose attitudes sit at their references."""
@@ -396,7 +396,9 @@ def _cross_check(cfg: CXSimConfig) -> None:
             )
     for name, p in cfg.partners.items():
         if p.system and p.system not in systems:
-            raise ConfigError(f"partners.{name}.system", p.system, f"must be one of {sorted(systems)}")
+            raise ConfigError(
+                f"partners.{name}.system", p.system, f"must be one of {sorted(systems)}"
+            )
     for i, link in enumerate(cfg.environment.integration):
         for end in ("a", "b"):
             if getattr(link, end) not in systems:
@@ -453,4 +455,3 @@ def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
     _walk(typed, "")
     _cross_check(typed)
     return typed
-

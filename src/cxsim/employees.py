@@ -136,7 +136,9 @@ class Workforce:
         if day % self.cfg.review_days == 0 or self.size == 0:
             gap = self.target_size(active_customers) - self.size
             if gap > 0:
-                self.skill = np.concatenate([self.skill, self._draw_skill(self.cfg.new_hire_skill, gap)])
+                self.skill = np.concatenate(
+                    [self.skill, self._draw_skill(self.cfg.new_hire_skill, gap)]
+                )
                 self.tenure_days = np.concatenate([self.tenure_days, np.zeros(gap)])
                 self.hires_today = gap
 

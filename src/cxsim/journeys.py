@@ -132,8 +132,10 @@ class JourneyEngine:
         self.activity.effort_sum += float(np.sum(effort))
 
     def _try_channels(self, idx: np.ndarray, stage: str) -> tuple:
-        """Customers ``idx`` pick a channel of ``stage``; if its system is down that is a
-        must-be failure, after which each falls back to another channel or gives up.
+        """Customers ``idx`` try a channel of ``stage``, then another if it is down.
+
+        A channel whose system is down is a must-be failure; after it each customer falls
+        back to another channel of the stage or gives up.
 
         Returns:
             ``(reached, touchpoint, extra_effort, unreached)``: who got through, where, with
@@ -156,7 +158,9 @@ class JourneyEngine:
         self.activity.fallbacks += int(got_through.sum())
         reached = np.concatenate([idx[ok], failed_idx[got_through]])
         touchpoint = np.concatenate([tp[ok], second[got_through]])
-        extra = np.concatenate([np.zeros(int(ok.sum())), np.full(int(got_through.sum()), SWITCH_EFFORT)])
+        extra = np.concatenate(
+            [np.zeros(int(ok.sum())), np.full(int(got_through.sum()), SWITCH_EFFORT)]
+        )
         return reached, touchpoint, extra, failed_idx[~got_through]
 
     # --- the day --------------------------------------------------------------------------
@@ -185,7 +189,9 @@ class JourneyEngine:
         # Delivery by a partner (or the company), then use of the product.
         purchase_system = c.last_system[buyers]
         delivery_failed = self._deliver(buyers)
-        delivery_problem = delivery_failed & (rng.random(buyers.size) < cfg.delivery_failure_contact)
+        delivery_problem = delivery_failed & (
+            rng.random(buyers.size) < cfg.delivery_failure_contact
+        )
         problem = delivery_problem | (rng.random(buyers.size) < cfg.contact_need)
         use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
         self._interact(buyers, use_tp, np.zeros(buyers.size, dtype=bool))
@@ -229,7 +235,13 @@ class JourneyEngine:
             ``(resolved, gave_up)``: customers whose issue was resolved today, and those who
             gave up on it after ``max_contact_attempts`` contacts.
         """
-        c, tps, rng, act, ex = self.customers, self.tps, self.rng, self.activity, self.cfg.experience
+        c, tps, rng, act, ex = (
+            self.customers,
+            self.tps,
+            self.rng,
+            self.activity,
+            self.cfg.experience,
+        )
         reached, tp, extra_effort, unreached = self._try_channels(contacting, "support")
         first = c.attempts[reached] == 0
         # A hand-off to a system that does not share context makes the customer repeat itself.
@@ -244,7 +256,11 @@ class JourneyEngine:
         wait = np.zeros(reached.size)
         if staffed.any():
             out = self.workforce.handle(tp[staffed], lost[staffed], tps)
-            served[staffed], resolved[staffed], wait[staffed] = out.served, out.resolved, out.wait_minutes
+            served[staffed], resolved[staffed], wait[staffed] = (
+                out.served,
+                out.resolved,
+                out.wait_minutes,
+            )
             act.staffed_contacts += int(staffed.sum())
             act.served += int(out.served.sum())
             act.handle_minutes += float(out.handle_minutes.sum())
@@ -276,6 +292,8 @@ class JourneyEngine:
         still_open = np.concatenate([reached[~resolved], unreached])
         exhausted = still_open[c.attempts[still_open] >= self.cfg.max_contact_attempts]
         # Giving up is the journey's bitter end: a must-be failure as its last moment.
-        c.live(exhausted, np.full(exhausted.size, -ex.must_be_penalty), np.ones(exhausted.size, bool))
+        c.live(
+            exhausted, np.full(exhausted.size, -ex.must_be_penalty), np.ones(exhausted.size, bool)
+        )
         act.gave_up += exhausted.size
         return done, exhausted

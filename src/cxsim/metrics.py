@@ -17,8 +17,10 @@ METRICS: dict[str, str] = {
     "active_customers": "customers active at the end of the day",
     "acquisitions": "new customers acquired",
     "churn": "customers lost",
-    **{f"churn_{cause}": f"customers lost, attributed to {cause.replace('_', ' ')}"
-       for cause in CHURN_CAUSES},
+    **{
+        f"churn_{cause}": f"customers lost, attributed to {cause.replace('_', ' ')}"
+        for cause in CHURN_CAUSES
+    },
     "churn_rate": "customers lost / customers active at the start of the day",
     "nps_true": "Net Promoter Score of all active customers' true likelihood to recommend",
     "promoters": "share of active customers rating 9-10",

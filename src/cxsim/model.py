@@ -85,23 +85,26 @@ class CXEcosystemModel(mesa.Model):
         active_at_start = self.customers.n_active
         activity = self.journeys.run_day()
         ltr = self.customers.likelihood_to_recommend()
-        talk = acquisition.talk(self.config.customers.acquisition, ltr) * self.customers.view(
-            "active"
-        )
-        churned, causes = self._churn(day, talk)
+        active = self.customers.view("active")
+        talk = acquisition.talk(self.config.customers.acquisition, ltr) * active
+        causes = self._churn(day, talk)
         acquired = self._acquire(day, float(talk.sum()))
         self.customers.drift_engagement()
         self.workforce.end_day(day, self.customers.n_active)
         self._record(day, active_at_start, activity.as_dict(), ltr, causes, acquired)
 
-    def _churn(self, day: int, talk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each active customer leaves with its own hazard; neighbours of leavers take note."""
+    def _churn(self, day: int, talk: np.ndarray) -> np.ndarray:
+        """Each active customer leaves with its own hazard; neighbours of leavers take note.
+
+        Returns:
+            The cause code of each customer who left today.
+        """
         c, cfg = self.customers, self.config.customers.churn
         active = c.view("active")
         exposure = c.view("exposure")
         exposure *= self._contagion_decay
         if not cfg.enabled:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+            return np.zeros(0, dtype=np.int8)
         idx = np.flatnonzero(active)
         net_talk = self.network.neighbour_mean(talk, active)[idx]
         terms = hazard_terms(
@@ -125,7 +128,7 @@ class CXEcosystemModel(mesa.Model):
             left_today = np.zeros(c.n)
             left_today[churned] = 1.0
             exposure += self.network.neighbour_sum(left_today, c.view("active")) * c.view("active")
-        return churned, causes
+        return causes
 
     def _acquire(self, day: int, word_of_mouth: float) -> int:
         """Bass-like acquisition; newcomers get ties to existing active customers."""
@@ -227,7 +230,7 @@ class CXEcosystemModel(mesa.Model):
         c = self.customers
         end = np.where(c.view("churn_day") >= 0, c.view("churn_day"), self.steps)
         cause = c.view("churn_cause")
-        names = np.array(("",) + CHURN_CAUSES, dtype=object)
+        names = np.array(("", *CHURN_CAUSES), dtype=object)
         return pd.DataFrame(
             {
                 "segment": pd.Categorical.from_codes(

@@ -29,8 +29,11 @@ def _symmetric(src: np.ndarray, dst: np.ndarray, size: int) -> sp.csr_array:
 
 
 def small_world(n: int, mean_degree: int, rewiring: float, rng: np.random.Generator) -> tuple:
-    """Edges of a Watts-Strogatz graph: each node tied to its ``mean_degree`` ring neighbours,
-    each tie's far end moved to a random node with probability ``rewiring``."""
+    """Edges of a Watts-Strogatz graph.
+
+    Each node is tied to its ``mean_degree`` nearest ring neighbours, and each tie's far
+    end moves to a random node with probability ``rewiring``.
+    """
     half = max(mean_degree // 2, 1)
     src = np.repeat(np.arange(n), half)
     dst = (src + np.tile(np.arange(1, half + 1), n)) % n
@@ -90,8 +93,12 @@ class SocialNetwork:
         src = np.repeat(newcomers, ties)
         dst = candidates[self._rng.integers(0, candidates.size, src.size)]
         # A tie drawn twice is one tie, as in the matrix: keep each unordered pair once.
-        low = np.minimum(np.concatenate([self._pending_src, src]), np.concatenate([self._pending_dst, dst]))
-        high = np.maximum(np.concatenate([self._pending_src, src]), np.concatenate([self._pending_dst, dst]))
+        low = np.minimum(
+            np.concatenate([self._pending_src, src]), np.concatenate([self._pending_dst, dst])
+        )
+        high = np.maximum(
+            np.concatenate([self._pending_src, src]), np.concatenate([self._pending_dst, dst])
+        )
         pairs = np.unique(low[low != high] * self._size + high[low != high])
         self._pending_src, self._pending_dst = pairs // self._size, pairs % self._size
         # Fold pending ties in once they are 5% of the network: amortised, not daily.

@@ -8,15 +8,18 @@ import matplotlib
 
 matplotlib.use("Agg")  # write files; never need a screen
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
 
 PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Customers", ("active_customers",), "customers"),
     ("Acquisition and churn", ("acquisitions", "churn"), "customers / day"),
-    ("Churn by cause", ("churn_base", "churn_experience", "churn_contagion",
-                        "churn_word_of_mouth"), "customers / day"),
+    (
+        "Churn by cause",
+        ("churn_base", "churn_experience", "churn_contagion", "churn_word_of_mouth"),
+        "customers / day",
+    ),
     ("Net Promoter Score (true)", ("nps_true",), "NPS"),
     ("Satisfaction", ("csat_true", "satisfaction", "trust", "engagement"), "share / level"),
     ("Customer effort", ("customer_effort",), "effort (1-7)"),
@@ -26,8 +29,9 @@ PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
-def plot_main_metrics(metrics: pd.DataFrame, path: str | Path | None = None,
-                      smooth_days: int = 7) -> Figure:
+def plot_main_metrics(
+    metrics: pd.DataFrame, path: str | Path | None = None, smooth_days: int = 7
+) -> Figure:
     """A 3x3 grid of the main daily metrics, smoothed by a centred rolling mean.
 
     Args:

@@ -44,7 +44,7 @@ _TYPE_WORDS = {
 
 
 def _override_value(overrides: Sequence[str], key: str) -> str | None:
-    for item in overrides:
+    for item in reversed(overrides):  # the last override of a key is the one that counts
         k, _, v = item.lstrip("+~").partition("=")
         if k == key:
             return v

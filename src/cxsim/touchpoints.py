@@ -116,7 +116,7 @@ def erlang_c_wait(arrivals_per_minute: float, service_minutes: float, agents: fl
         ``(p_wait, mean_wait_if_waiting)`` in minutes; ``(1.0, inf)`` when the offered load
         reaches the number of agents (the queue grows without bound).
     """
-    c = max(int(math.floor(agents)), 1)
+    c = max(math.floor(agents), 1)
     load = arrivals_per_minute * service_minutes  # offered load in Erlangs
     if load <= 0.0:
         return 0.0, 0.0

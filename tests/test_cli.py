@@ -1,0 +1,82 @@
+"""The `cxsim` command end to end, in a subprocess as a user runs it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxsim.metrics import METRICS
+from cxsim.run import RunResult, simulate, write_outputs
+
+CXSIM = [sys.executable, "-c", "from cxsim.cli import main; main()"]
+
+
+def _cxsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*CXSIM, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_run_writes_metrics_summary_figure_and_config(tmp_path):
+    done = _cxsim(
+        "customers.n=1500", "days=40", "write_customers=true", "hydra.run.dir=out", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    for name in (
+        "config.yaml",
+        "metrics.parquet",
+        "metrics.csv",
+        "metrics.png",
+        "summary.json",
+        "customers.parquet",
+    ):
+        assert (out / name).stat().st_size > 0, name
+    metrics = pd.read_parquet(out / "metrics.parquet")
+    assert list(metrics.columns) == list(METRICS) and len(metrics) == 40
+    pd.testing.assert_frame_equal(
+        metrics, pd.read_csv(out / "metrics.csv", index_col="day"), check_dtype=False
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["days"] == 40 and summary["customers_initial"] == 1500
+    assert "days: 40" in (out / "config.yaml").read_text()
+    assert "results in" in done.stdout
+    assert not list(out.glob(".cxsim-staging-*"))
+
+
+def test_bad_value_exits_with_one_line_and_writes_nothing(tmp_path):
+    done = _cxsim("customers.n=-3", "hydra.run.dir=out", cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert lines == ["cxsim: invalid config: customers.n=-3: must be an integer >= 0"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_value_in_a_sweep_is_caught_before_any_job(tmp_path):
+    done = _cxsim("-m", "days=3,0", "customers.n=100", "hydra.sweep.dir=sweep", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "days=0" in done.stderr
+    assert not (tmp_path / "sweep").exists()
+
+
+def test_multirun_runs_each_job(tmp_path):
+    done = _cxsim(
+        "-m", "seed=1,2", "customers.n=300", "days=5", "hydra.sweep.dir=sweep", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "sweep").glob("*/summary.json"))) == 2
+
+
+def test_interrupted_write_leaves_no_results(tmp_path, monkeypatch):
+    import cxsim.plots
+
+    result: RunResult = simulate(__import__("cxsim").load_config(["customers.n=200", "days=3"]))
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cxsim.plots, "plot_main_metrics", broken)
+    with pytest.raises(OSError):
+        write_outputs(result, tmp_path)
+    assert list(tmp_path.iterdir()) == []
