@@ -93,12 +93,10 @@ def test_sbg_docking(a, b):
     n, days = 20_000, 365
     result = cxsim.run(
         [
+            "experiment=sbg_docking",
             f"customers.n={n}",
             f"days={days}",
             "seed=11",
-            "customers.experience.enabled=false",
-            "network.kind=none",
-            "customers.acquisition.enabled=false",
             f"customers.segments.value_seekers.churn_a={a}",
             f"customers.segments.value_seekers.churn_b={b}",
         ]
