@@ -22,6 +22,7 @@ from cxsim import ConfigError
         ("customers.segments.value_seekers.share=0.5", "share=1.15: shares must sum to 1"),
         ("+customers.segments.value_seekers.channels.fax=1", "channels.fax='fax': must name a"),
         ("customers.acquisition.market_size=10", "market_size=10: must be >= customers.n"),
+        ("finance.marketing_share=2", "marketing_share=2.0: must be a number >= 0 and <= 1"),
         ("customers.experience.recommend_weights=[1,2]", "=[1.0, 2.0]: must be 3 non-negative"),
         ("customers.churn.satisfaction_effect=nan", "satisfaction_effect=nan: must be a number"),
     ],

@@ -41,20 +41,34 @@ def talk(cfg: AcquisitionConfig, ltr: np.ndarray) -> np.ndarray:
     )
 
 
+MARKET_MULTIPLE = 10
+"""Market size, in initial customers, when ``market_size`` is not given."""
+
+
+def market_size(cfg: AcquisitionConfig, initial_customers: int) -> int:
+    """Bass's m: the configured market size, or ``MARKET_MULTIPLE`` x the initial base."""
+    return cfg.market_size if cfg.market_size is not None else MARKET_MULTIPLE * initial_customers
+
+
 def adopters_today(
-    cfg: AcquisitionConfig, ever_adopted: int, word_of_mouth: float, rng: np.random.Generator
+    cfg: AcquisitionConfig,
+    market: int,
+    ever_adopted: int,
+    word_of_mouth: float,
+    rng: np.random.Generator,
 ) -> int:
     """How many of the not-yet-adopted potential customers adopt today.
 
     Args:
         cfg: The acquisition config.
+        market: Potential customers (see :func:`market_size`).
         ever_adopted: Customers acquired so far, the initial ones included.
         word_of_mouth: Total signed talk of active customers.
         rng: The model's random generator.
     """
-    remaining = cfg.market_size - ever_adopted
+    remaining = market - ever_adopted
     if not cfg.enabled or remaining <= 0:
         return 0
-    reach = np.clip(word_of_mouth / cfg.market_size, 0.0, 1.0)
+    reach = np.clip(word_of_mouth / market, 0.0, 1.0)
     hazard = min((cfg.innovation + cfg.imitation * reach) / 365.0, 1.0)
     return int(rng.binomial(remaining, hazard))

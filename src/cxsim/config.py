@@ -154,8 +154,8 @@ class AcquisitionConfig:
     """Bass-like acquisition from marketing (p) and word of mouth (q)."""
 
     enabled: bool = True
-    market_size: int = between(200_000, 0)
-    """Potential customers, counting the initial ones (Bass's m)."""
+    market_size: int | None = between(None, 0)
+    """Potential customers, counting the initial ones (Bass's m); null: 10 x customers.n."""
     innovation: float = nonneg(0.01)
     """Bass p per year: adoption from marketing."""
     imitation: float = nonneg(1.0)
@@ -244,7 +244,8 @@ class SystemConfig:
 
     mtbf_days: float = positive(120.0)
     mttr_days: float = positive(0.25)
-    cost_per_day: float = nonneg(300.0)
+    cost_per_customer_year: float = nonneg(5.0)
+    """Running cost per initial customer and year (the system is sized for the base)."""
 
 
 @dataclass
@@ -287,7 +288,8 @@ class FinanceConfig:
 
     engagement_spend: float = nonneg(0.5)
     """Relative extra spend per unit of engagement above its reference."""
-    marketing_per_day: float = nonneg(1500.0)
+    marketing_share: float = prob(0.08)
+    """Marketing spend as a share of the day's revenue."""
     acquisition_cost: float = nonneg(40.0)
     discount_rate_per_year: float = between(0.1, 0.0, 1.0)
 
@@ -327,7 +329,7 @@ def _check_value(key: str, value: Any, rule: dict[str, Any]) -> None:
         if len(value) != rule["weights"] or any(not math.isfinite(w) or w < 0 for w in value):
             raise ConfigError(key, value, f"must be {rule['weights']} non-negative numbers")
         return
-    if "lo" not in rule:
+    if "lo" not in rule or value is None:  # None: the documented derived default
         return
     lo, hi, lo_open = rule["lo"], rule["hi"], rule["lo_open"]
     kind = "an integer" if isinstance(value, int) else "a number"
@@ -429,7 +431,7 @@ def _cross_check(cfg: CXSimConfig) -> None:
                     dict(seg.channels),
                     f"needs a positive weight on a {stage} touchpoint: {options}",
                 )
-    if c.acquisition.market_size < c.n and c.acquisition.enabled:
+    if c.acquisition.market_size is not None and c.acquisition.market_size < c.n:
         raise ConfigError(
             "customers.acquisition.market_size",
             c.acquisition.market_size,

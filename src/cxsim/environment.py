@@ -59,9 +59,10 @@ class OperatingEnvironment:
     Args:
         model: The model the systems belong to.
         cfg: The ``environment`` config.
+        customers: Initial customers, which the systems' running costs scale with.
     """
 
-    def __init__(self, model: mesa.Model, cfg: EnvironmentConfig) -> None:
+    def __init__(self, model: mesa.Model, cfg: EnvironmentConfig, customers: int) -> None:
         self.systems = [System(model, name, s) for name, s in cfg.systems.items()]
         names = list(cfg.systems)
         size = len(names) + 1  # + the "no system" slot at index -1
@@ -73,7 +74,8 @@ class OperatingEnvironment:
         integration[-1, :] = integration[:, -1] = 1.0
         self.integration = integration
         self.down_fraction = np.zeros(size)
-        self.cost_per_day = float(sum(s.cfg.cost_per_day for s in self.systems))
+        yearly = sum(s.cfg.cost_per_customer_year for s in self.systems) * customers
+        self.cost_per_day = float(yearly / 365.0)
 
     def advance_day(self) -> None:
         """Run every system's failure process for today and gather the down fractions."""

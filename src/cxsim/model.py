@@ -65,13 +65,14 @@ class CXEcosystemModel(mesa.Model):
         self.network = SocialNetwork(
             cfg.network, cfg.customers.n, self.customers.capacity, self.rng
         )
-        self.environment = OperatingEnvironment(self, cfg.environment)
+        self.environment = OperatingEnvironment(self, cfg.environment, cfg.customers.n)
         self.partners = [Partner(self, name, p) for name, p in cfg.partners.items()]
         self.workforce = Workforce(cfg.employees, cfg.customers.n, self.rng)
         self.journeys = JourneyEngine(
             cfg, self.customers, tps, self.environment, self.partners, self.workforce, self.rng
         )
         self.recorder = MetricsRecorder(cfg.days)
+        self._market = acquisition.market_size(cfg.customers.acquisition, cfg.customers.n)
         self._contagion_decay = 0.5 ** (1.0 / cfg.customers.churn.contagion_half_life_days)
 
     # --- the day --------------------------------------------------------------------------
@@ -133,7 +134,9 @@ class CXEcosystemModel(mesa.Model):
     def _acquire(self, day: int, word_of_mouth: float) -> int:
         """Bass-like acquisition; newcomers get ties to existing active customers."""
         cfg = self.config.customers.acquisition
-        count = acquisition.adopters_today(cfg, self.customers.n, word_of_mouth, self.rng)
+        count = acquisition.adopters_today(
+            cfg, self._market, self.customers.n, word_of_mouth, self.rng
+        )
         if count == 0:
             return 0
         candidates = np.flatnonzero(self.customers.view("active"))
@@ -163,7 +166,9 @@ class CXEcosystemModel(mesa.Model):
             + self.environment.cost_per_day
             + sum(p.jobs_today * p.cfg.cost_per_job for p in self.partners)
         )
-        acquisition_spend = cfg.finance.marketing_per_day + acquired * cfg.finance.acquisition_cost
+        acquisition_spend = (
+            cfg.finance.marketing_share * revenue + acquired * cfg.finance.acquisition_cost
+        )
         self.recorder.record(
             {
                 "active_customers": n_active,
