@@ -64,7 +64,7 @@ def test_staffing_review_hires_less_skilled_people():
     cfg = EmployeesConfig(attrition_per_year=0.0, skill_mean=0.8, new_hire_skill=0.3)
     wf = Workforce(cfg, 20_000, np.random.default_rng(0))
     assert wf.size == 5
-    wf.end_day(day=cfg.review_days, active_customers=40_000)
+    wf.end_day(day=cfg.review_days, active_customers=40_000, staffing_ratio=0.25)
     assert wf.size == 10 and wf.hires_today == 5
     assert wf.skill[5:].mean() < wf.skill[:5].mean()
 

@@ -9,7 +9,9 @@ Each customer has a fixed base propensity ``theta`` drawn from its segment's Bet
 * contagion: each recently defected neighbour multiplies it by ``exp(contagion_effect)``
   (about 1.8, Nitzan & Libai 2011), decaying with a half-life of days and weaker for
   engaged (loyal) customers;
-* word of mouth: net negative talk among neighbours raises it, positive talk lowers it.
+* word of mouth: net negative talk among neighbours raises it, positive talk lowers it;
+* market: a price rise (``price_effect`` per unit of relative change) or a competitor's
+  campaign (scenario events) raises it.
 
 With every effect at zero the hazard is ``theta`` itself and a cohort's survival follows
 the shifted-beta-geometric curve :func:`sbg_survival` exactly: the docking test.
@@ -51,10 +53,13 @@ def hazard_terms(
     exposure: np.ndarray,
     net_word_of_mouth: np.ndarray,
     experience_on: bool = True,
+    price_change: float = 0.0,
+    market_pull: float = 0.0,
 ) -> dict[str, np.ndarray]:
-    """Log hazard ratios by cause (``experience``, ``contagion``, ``word_of_mouth``).
+    """Log hazard ratios by cause (``experience``, ``contagion``, ``word_of_mouth``, ``market``).
 
-    ``experience_on=False`` drops the experience term (attitudes then carry no risk).
+    ``experience_on=False`` drops the experience term (attitudes then carry no risk);
+    ``price_change`` (relative) and ``market_pull`` (a log hazard ratio) form the market term.
     """
     experience = (1.0 - switching_cost) * (
         cfg.satisfaction_effect * (cfg.satisfaction_reference - satisfaction)
@@ -67,6 +72,7 @@ def hazard_terms(
         "experience": experience,
         "contagion": contagion,
         "word_of_mouth": -cfg.word_of_mouth_effect * net_word_of_mouth,
+        "market": np.full_like(experience, cfg.price_effect * price_change + market_pull),
     }
 
 

@@ -102,6 +102,8 @@ class ChurnConfig:
     """How much engagement (loyalty) weakens contagion: 1 removes it for fully engaged."""
     word_of_mouth_effect: float = nonneg(0.5)
     """Log hazard ratio per unit of net negative word of mouth from neighbours."""
+    price_effect: float = nonneg(1.5)
+    """Log hazard ratio per unit of relative price rise (+10% price: x e^0.15 = 1.16)."""
     satisfaction_reference: float = prob(0.75)
     trust_reference: float = prob(0.8)
     engagement_reference: float = prob(0.5)
@@ -145,6 +147,9 @@ class ExperienceConfig:
     recommend_sensitivity: float = nonneg(1.5)
     recommend_sd: float = nonneg(0.12)
     """Spread of customers' personal rating style around their attitude."""
+    notice_relief: float = prob(0.5)
+    """Share of a partner failure's sting, and of the contacts it causes, that a proactive
+    notice removes (the partner's data must reach the support systems)."""
     unresolved_drop: float = nonneg(0.25)
     """Performance lost by a contact that did not resolve the customer's issue."""
 
@@ -294,6 +299,41 @@ class FinanceConfig:
     discount_rate_per_year: float = between(0.1, 0.0, 1.0)
 
 
+EVENT_KINDS = (
+    "outage",
+    "partner_disruption",
+    "quality_change",
+    "integration_change",
+    "staffing_change",
+    "price_change",
+    "competitor_campaign",
+)
+"""What a scenario event can do; see :mod:`cxsim.scenario` for each kind's target and value."""
+
+
+@dataclass
+class EventConfig:
+    """One event of a scenario timeline, active from ``start`` to ``end`` (days, inclusive)."""
+
+    kind: str = choice("outage", EVENT_KINDS)
+    start: int = between(1, 1)
+    end: int | None = between(None, 1)
+    """Last day of the event (inclusive); null: until the end of the run."""
+    target: str = ""
+    """System, partner or touchpoint the event hits; ``a+b`` (or ``*``) for integration."""
+    value: float | None = None
+    """The event's level (reliability, quality, ...); an outage's default is 1 (fully down)."""
+
+
+@dataclass
+class ScenarioConfig:
+    """A named timeline of events (``configs/scenario/*.yaml``)."""
+
+    name: str = "baseline"
+    description: str = ""
+    events: list[EventConfig] = field(default_factory=list)
+
+
 @dataclass
 class CXSimConfig:
     """Everything a run needs. ``seed``, ``days`` and ``customers.n`` are the usual knobs."""
@@ -310,6 +350,7 @@ class CXSimConfig:
     environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
     touchpoints: dict[str, TouchpointConfig] = field(default_factory=dict)
     finance: FinanceConfig = field(default_factory=FinanceConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
 
 
 def register() -> None:
@@ -439,6 +480,60 @@ def _cross_check(cfg: CXSimConfig) -> None:
         )
 
 
+_EVENT_VALUE_RANGE = {
+    "outage": (0.0, 1.0),
+    "partner_disruption": (0.0, 1.0),
+    "quality_change": (0.0, 1.0),
+    "integration_change": (0.0, 1.0),
+    "staffing_change": (0.0, None),
+    "price_change": (-0.99, None),
+    "competitor_campaign": (0.0, None),
+}
+
+
+def _event_targets(cfg: CXSimConfig, kind: str) -> list[str] | None:
+    """Allowed targets of an event kind (None: the kind takes no target)."""
+    systems = list(cfg.environment.systems)
+    return {
+        "outage": systems,
+        "partner_disruption": list(cfg.partners),
+        "quality_change": list(cfg.touchpoints),
+        "integration_change": ["*"] + [f"{a}+{b}" for a in systems for b in systems if a < b],
+    }.get(kind)
+
+
+def _check_events(cfg: CXSimConfig) -> None:
+    """Each event needs a target its kind can hit, a value in range and a sane window."""
+    for i, ev in enumerate(cfg.scenario.events):
+        key = f"scenario.events.{i}"
+        targets = _event_targets(cfg, ev.kind)
+        if targets is not None:
+            if ev.kind == "integration_change" and "+" in ev.target:
+                a, _, b = ev.target.partition("+")
+                ok = {a, b} <= set(cfg.environment.systems) and a != b
+            else:
+                ok = ev.target in targets
+            if not ok:
+                allowed = (
+                    "'*' or 'system_a+system_b'"
+                    if ev.kind == "integration_change"
+                    else (f"one of {', '.join(targets)}")
+                )
+                raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} needs {allowed}")
+        elif ev.target:
+            raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} takes no target")
+        lo, hi = _EVENT_VALUE_RANGE[ev.kind]
+        if ev.value is None and ev.kind != "outage":
+            raise ConfigError(f"{key}.value", None, f"{ev.kind} needs a value")
+        if ev.value is not None and (
+            not math.isfinite(ev.value) or ev.value < lo or (hi is not None and ev.value > hi)
+        ):
+            span = f">= {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
+            raise ConfigError(f"{key}.value", ev.value, f"{ev.kind} value must be {span}")
+        if ev.end is not None and ev.end < ev.start:
+            raise ConfigError(f"{key}.end", ev.end, f"must be >= start ({ev.start})")
+
+
 def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
     """Turn a composed config into typed dataclasses and check every value.
 
@@ -456,4 +551,5 @@ def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
         raise ConfigError("<root>", type(typed).__name__, "must be composed on cxsim_schema")
     _walk(typed, "")
     _cross_check(typed)
+    _check_events(typed)
     return typed

@@ -16,9 +16,10 @@ import numpy as np
 from cxsim.config import CustomersConfig
 from cxsim.experience import judgement, remembered, update_peak
 
-CHURN_CAUSES = ("base", "experience", "contagion", "word_of_mouth")
+CHURN_CAUSES = ("base", "experience", "contagion", "word_of_mouth", "market")
 """Why a customer left: its own base propensity, bad remembered experiences, a defecting
-neighbour, or negative word of mouth from its neighbours."""
+neighbour, negative word of mouth from its neighbours, or the market (a price rise, a
+competitor's pull)."""
 
 
 @dataclass(frozen=True)

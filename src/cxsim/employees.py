@@ -47,7 +47,7 @@ class Workforce:
     def __init__(self, cfg: EmployeesConfig, n_customers: int, rng: np.random.Generator):
         self.cfg = cfg
         self.rng = rng
-        n = self.target_size(n_customers)
+        n = self.target_size(n_customers, cfg.per_1000_customers)
         self.skill = self._draw_skill(cfg.skill_mean, n)
         self.tenure_days = np.zeros(n)
         self.hires_today = 0
@@ -120,7 +120,7 @@ class Workforce:
         count = np.bincount(handled_by, minlength=self.size)
         self.skill = 1.0 - (1.0 - self.skill) * (1.0 - self.cfg.learning_rate) ** count
 
-    def end_day(self, day: int, active_customers: int) -> None:
+    def end_day(self, day: int, active_customers: int, staffing_ratio: float) -> None:
         """Attrition, then the staffing review every ``review_days``.
 
         Leavers go at once. At a review the head count is brought back to the staffing
@@ -134,7 +134,7 @@ class Workforce:
         self.skill, self.tenure_days = self.skill[stay], self.tenure_days[stay]
         self.hires_today = 0
         if day % self.cfg.review_days == 0 or self.size == 0:
-            gap = self.target_size(active_customers) - self.size
+            gap = self.target_size(active_customers, staffing_ratio) - self.size
             if gap > 0:
                 self.skill = np.concatenate(
                     [self.skill, self._draw_skill(self.cfg.new_hire_skill, gap)]
@@ -142,7 +142,7 @@ class Workforce:
                 self.tenure_days = np.concatenate([self.tenure_days, np.zeros(gap)])
                 self.hires_today = gap
 
-    def target_size(self, customers: int) -> int:
-        """Head count the staffing ratio asks for (at least one if the ratio is positive)."""
-        n = round(self.cfg.per_1000_customers * customers / 1000.0)
-        return max(n, 1) if self.cfg.per_1000_customers > 0 else 0
+    def target_size(self, customers: int, staffing_ratio: float) -> int:
+        """Head count a staffing ratio asks for (at least one if the ratio is positive)."""
+        n = round(staffing_ratio * customers / 1000.0)
+        return max(n, 1) if staffing_ratio > 0 else 0

@@ -18,16 +18,18 @@ Where the ecosystem acts:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from cxsim.config import CXSimConfig
+from cxsim.config import STAGES, CXSimConfig
 from cxsim.customers import CustomerPopulation
 from cxsim.employees import Workforce
 from cxsim.environment import OperatingEnvironment
 from cxsim.experience import csat_score, moment_value
 from cxsim.partners import Partner
+from cxsim.scenario import Levers
 from cxsim.touchpoints import TouchpointTable
 
 SWITCH_EFFORT = 1.0
@@ -59,10 +61,23 @@ class DayActivity:
     handoffs: int = 0
     context_losses: int = 0
     gave_up: int = 0
+    notices: int = 0
+    stage_value: np.ndarray = field(default_factory=lambda: np.zeros(len(STAGES)))
+    """Sum of moment values per journey stage (for the journey map)."""
+    stage_moments: np.ndarray = field(default_factory=lambda: np.zeros(len(STAGES)))
+    stage_failures: np.ndarray = field(default_factory=lambda: np.zeros(len(STAGES)))
 
     def as_dict(self) -> dict[str, float]:
-        """All fields by name."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The scalar fields by name."""
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("stage_")
+        }
+
+    def record_moments(self, stage: np.ndarray, value: np.ndarray, failed: np.ndarray) -> None:
+        """Add moments to the per-stage sums."""
+        self.stage_value += np.bincount(stage, value, len(STAGES))
+        self.stage_moments += np.bincount(stage, minlength=len(STAGES))
+        self.stage_failures += np.bincount(stage, failed, len(STAGES))
 
 
 class JourneyEngine:
@@ -75,7 +90,10 @@ class JourneyEngine:
         environment: Systems and integration.
         partners: Partners by index (as numbered in ``touchpoints.partner``).
         workforce: The contact-centre employees.
+        levers: The day's adjustable quantities (scenario events move them).
         rng: The model's random generator.
+        seek: Moves ``rng`` to the day's block of draws for a part of the day (see
+            :meth:`cxsim.model.CXEcosystemModel.seek`).
     """
 
     def __init__(
@@ -86,7 +104,9 @@ class JourneyEngine:
         environment: OperatingEnvironment,
         partners: list[Partner],
         workforce: Workforce,
+        levers: Levers,
         rng: np.random.Generator,
+        seek: Callable[[str], None] = lambda part: None,
     ) -> None:
         self.cfg = cfg.customers
         self.customers = customers
@@ -94,7 +114,11 @@ class JourneyEngine:
         self.env = environment
         self.partners = partners
         self.workforce = workforce
+        self.levers = levers
         self.rng = rng
+        self.seek = seek
+        # Support systems: where a partner's data must arrive for proactive notices.
+        self._support_systems = np.unique(touchpoints.system[touchpoints.staffed])
         self.activity = DayActivity()
 
     # --- one interaction ------------------------------------------------------------------
@@ -106,8 +130,13 @@ class JourneyEngine:
         must_be_failed: np.ndarray,
         performance_shift: np.ndarray | float = 0.0,
         extra_effort: np.ndarray | float = 0.0,
+        noticed: np.ndarray | None = None,
     ) -> None:
-        """Customers ``idx`` live one moment at touchpoints ``tp`` and judge it."""
+        """Customers ``idx`` live one moment at touchpoints ``tp`` and judge it.
+
+        ``noticed`` marks must-be failures the customer was warned of in advance: they
+        sting ``notice_relief`` less and do not count as broken promises.
+        """
         if idx.size == 0:
             return
         c, tps, rng, ex = self.customers, self.tps, self.rng, self.cfg.experience
@@ -125,7 +154,11 @@ class JourneyEngine:
             delighted,
             ex,
         )
+        if noticed is not None:
+            value = np.where(noticed, value * (1.0 - ex.notice_relief), value)
+            must_be_failed = must_be_failed & ~noticed
         c.live(idx, value, must_be_failed)
+        self.activity.record_moments(tps.stage[tp], value, must_be_failed)
         system = tps.system[tp]
         c.last_system[idx] = np.where(system >= 0, system, c.last_system[idx])
         self.activity.moments += idx.size
@@ -172,7 +205,10 @@ class JourneyEngine:
         active = c.view("active")
         # Issues left open on earlier days may come back today as repeat contacts.
         open_before = np.flatnonzero(active & c.view("issue_open"))
-        repeaters = open_before[rng.random(open_before.size) < cfg.repeat_contact_rate]
+        self.seek("journeys")
+        # Per-customer draws (one per customer ever acquired) keep customer i's luck the
+        # same across scenarios that differ elsewhere (common random numbers).
+        repeaters = open_before[rng.random(c.n)[open_before] < cfg.repeat_contact_rate]
 
         idle = active & ~c.view("in_journey")
         rate = c.segments.journey_rate[c.view("segment")]
@@ -181,6 +217,7 @@ class JourneyEngine:
         act.journeys_started = starters.size
 
         # Purchase: a channel of the customer's liking, if its system is up.
+        self.seek("purchase")
         buyers, buy_tp, buy_effort, not_bought = self._try_channels(starters, "purchase")
         self._interact(buyers, buy_tp, np.zeros(buyers.size, dtype=bool), 0.0, buy_effort)
         act.journeys_abandoned = not_bought.size
@@ -188,11 +225,15 @@ class JourneyEngine:
 
         # Delivery by a partner (or the company), then use of the product.
         purchase_system = c.last_system[buyers]
-        delivery_failed = self._deliver(buyers)
-        delivery_problem = delivery_failed & (
-            rng.random(buyers.size) < cfg.delivery_failure_contact
+        self.seek("delivery")
+        delivery_failed, noticed = self._deliver(buyers)
+        # A customer warned in advance calls less often ("where is my order?").
+        contact = cfg.delivery_failure_contact * np.where(
+            noticed, 1.0 - cfg.experience.notice_relief, 1.0
         )
-        problem = delivery_problem | (rng.random(buyers.size) < cfg.contact_need)
+        delivery_problem = delivery_failed & (rng.random(buyers.size) < contact)
+        self.seek("use")
+        problem = delivery_problem | (rng.random(c.n)[buyers] < cfg.contact_need)
         use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
         self._interact(buyers, use_tp, np.zeros(buyers.size, dtype=bool))
         # The customer's context lives where the problem arose: the partner's system for a
@@ -201,6 +242,7 @@ class JourneyEngine:
 
         new_issues = np.concatenate([buyers[problem], complain])
         c.issue_open[new_issues] = True
+        self.seek("support")
         resolved, gave_up = self._support(np.concatenate([new_issues, repeaters]))
 
         # Journeys end when nothing is left open: done without a problem, or settled.
@@ -213,20 +255,41 @@ class JourneyEngine:
         act.csat_satisfied = int(np.count_nonzero(csat_score(judged) >= 4))
         return act
 
-    def _deliver(self, buyers: np.ndarray) -> np.ndarray:
-        """The delivery stage: returns which deliveries failed (a must-be failure)."""
+    def _deliver(self, buyers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The delivery stage.
+
+        A failed delivery is a must-be failure judged against the brand. When the
+        partner's system shares data with the support systems, the company learns of the
+        failure and warns the customer first (with the integration level as chance).
+
+        Returns:
+            ``(failed, noticed)`` per buyer.
+        """
         c, tps, rng, env = self.customers, self.tps, self.rng, self.env
         tp = tps.choose("delivery", c.segment[buyers], rng.random(buyers.size))
         failed = rng.random(buyers.size) < env.down_fraction[tps.system[tp]]
+        notice_chance = np.zeros(buyers.size)
         owner = tps.partner[tp]
         for p, partner in enumerate(self.partners):
             mine = owner == p
             if mine.any():
-                failed[mine] |= partner.perform(rng.random(int(mine.sum())))
+                failed[mine] |= partner.perform(
+                    rng.random(int(mine.sum())), self.levers.reliability[p]
+                )
+                notice_chance[mine] = self._data_sharing(partner.cfg.system)
+        noticed = failed & (rng.random(buyers.size) < notice_chance)
         self.activity.partner_jobs += int(np.count_nonzero(owner >= 0))
         self.activity.partner_failures += int(np.count_nonzero(failed & (owner >= 0)))
-        self._interact(buyers, tp, failed)
-        return failed
+        self.activity.notices += int(np.count_nonzero(noticed))
+        self._interact(buyers, tp, failed, noticed=noticed)
+        return failed, noticed
+
+    def _data_sharing(self, system: str) -> float:
+        """How well a partner's system shares data with the support systems (0-1)."""
+        if not system or self._support_systems.size == 0:
+            return 0.0
+        index = self.env.system_index(system)
+        return float(self.env.integration[index, self._support_systems].mean())
 
     def _support(self, contacting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Serve today's support contacts.
@@ -292,8 +355,9 @@ class JourneyEngine:
         still_open = np.concatenate([reached[~resolved], unreached])
         exhausted = still_open[c.attempts[still_open] >= self.cfg.max_contact_attempts]
         # Giving up is the journey's bitter end: a must-be failure as its last moment.
-        c.live(
-            exhausted, np.full(exhausted.size, -ex.must_be_penalty), np.ones(exhausted.size, bool)
-        )
+        bitter = np.full(exhausted.size, -ex.must_be_penalty)
+        c.live(exhausted, bitter, np.ones(exhausted.size, bool))
+        support = np.full(exhausted.size, STAGES.index("support"))
+        act.record_moments(support, bitter, np.ones(exhausted.size, bool))
         act.gave_up += exhausted.size
         return done, exhausted

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxsim.config import STAGES
 from cxsim.customers import CHURN_CAUSES
 
 METRICS: dict[str, str] = {
@@ -46,6 +47,15 @@ METRICS: dict[str, str] = {
     "handoffs": "support contacts on a different system than the previous interaction",
     "context_losses": "hand-offs where the customer's context was lost",
     "gave_up": "customers who gave up on an unresolved issue",
+    "notices": "failed partner jobs the customer was warned of in advance",
+    **{
+        f"experience_{stage}": f"mean experience of {stage} moments (negative hurts)"
+        for stage in STAGES
+    },
+    **{
+        f"failures_{stage}": f"share of {stage} moments that were must-be failures"
+        for stage in STAGES
+    },
     "revenue": "revenue from active customers",
     "cost_to_serve": "workforce, hiring, systems and partner costs",
     "acquisition_spend": "marketing and acquisition costs",

@@ -15,18 +15,33 @@ import pandas as pd
 
 from cxsim import acquisition
 from cxsim.churn import attribute_causes, daily_hazard, hazard_terms
-from cxsim.config import CXSimConfig, validate
+from cxsim.config import STAGES, CXSimConfig, validate
 from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps
 from cxsim.employees import Workforce
 from cxsim.environment import OperatingEnvironment
 from cxsim.finance import daily_revenue
-from cxsim.journeys import JourneyEngine
+from cxsim.journeys import DayActivity, JourneyEngine
 from cxsim.metrics import MetricsRecorder, ratio
 from cxsim.network import SocialNetwork
 from cxsim.partners import Partner
+from cxsim.scenario import Levers, Timeline
 from cxsim.touchpoints import TouchpointTable
 
 CAUSE_CODES = {cause: code for code, cause in enumerate(CHURN_CAUSES)}
+
+STREAMS = (
+    "systems",
+    "journeys",
+    "purchase",
+    "delivery",
+    "use",
+    "support",
+    "churn",
+    "acquisition",
+    "workforce",
+)
+"""Parts of the day that each draw from their own block of the model's random stream."""
+_BLOCK = 1 << 40  # draws reserved per part and day: far more than any part uses
 
 
 class CXEcosystemModel(mesa.Model):
@@ -68,31 +83,69 @@ class CXEcosystemModel(mesa.Model):
         self.environment = OperatingEnvironment(self, cfg.environment, cfg.customers.n)
         self.partners = [Partner(self, name, p) for name, p in cfg.partners.items()]
         self.workforce = Workforce(cfg.employees, cfg.customers.n, self.rng)
+        # The quantities scenario events may move, shared with the parts that read them.
+        self.levers = Levers(
+            forced_down=self.environment.forced_down,
+            reliability=np.array([p.reliability for p in cfg.partners.values()]),
+            quality=tps.quality,
+            integration=self.environment.integration,
+            staffing_ratio=cfg.employees.per_1000_customers,
+            price_change=0.0,
+            market_pull=0.0,
+        )
+        self.timeline = Timeline(cfg.scenario, self)
         self.journeys = JourneyEngine(
-            cfg, self.customers, tps, self.environment, self.partners, self.workforce, self.rng
+            cfg,
+            self.customers,
+            tps,
+            self.environment,
+            self.partners,
+            self.workforce,
+            self.levers,
+            self.rng,
+            self.seek,
         )
         self.recorder = MetricsRecorder(cfg.days)
+        self._stream_origin = self.rng.bit_generator.state
         self._market = acquisition.market_size(cfg.customers.acquisition, cfg.customers.n)
         self._contagion_decay = 0.5 ** (1.0 / cfg.customers.churn.contagion_half_life_days)
 
     # --- the day --------------------------------------------------------------------------
 
+    def seek(self, part: str) -> None:
+        """Move the model's generator to this day's block of draws for ``part``.
+
+        The model keeps one generator, but each part of each day draws from a fixed
+        position in its stream, whatever earlier days or parts drew. Two scenarios run
+        with the same seed therefore share their random numbers wherever they do the same
+        thing (common random numbers): customer ``i``'s churn draw on day ``d`` is the
+        same in both, even after an outage changed how much the journeys drew.
+        """
+        bits = self.rng.bit_generator
+        bits.state = self._stream_origin
+        bits.advance((self.steps * len(STREAMS) + STREAMS.index(part)) * _BLOCK)
+
     def step(self) -> None:
         """One day of the ecosystem."""
         day = self.steps
+        self.timeline.apply(day)
         for partner in self.partners:
             partner.step()
+        self.seek("systems")
         self.environment.advance_day()
         active_at_start = self.customers.n_active
         activity = self.journeys.run_day()
         ltr = self.customers.likelihood_to_recommend()
         active = self.customers.view("active")
         talk = acquisition.talk(self.config.customers.acquisition, ltr) * active
+        self.seek("churn")
         causes = self._churn(day, talk)
+        self.seek("acquisition")
         acquired = self._acquire(day, float(talk.sum()))
         self.customers.drift_engagement()
-        self.workforce.end_day(day, self.customers.n_active)
-        self._record(day, active_at_start, activity.as_dict(), ltr, causes, acquired)
+        self.seek("workforce")
+        self.workforce.end_day(day, self.customers.n_active, self.levers.staffing_ratio)
+        self._record(day, active_at_start, activity, ltr, causes, acquired)
 
     def _churn(self, day: int, talk: np.ndarray) -> np.ndarray:
         """Each active customer leaves with its own hazard; neighbours of leavers take note.
@@ -117,9 +170,13 @@ class CXEcosystemModel(mesa.Model):
             exposure[idx],
             net_talk,
             experience_on=self.config.customers.experience.enabled,
+            price_change=self.levers.price_change,
+            market_pull=self.levers.market_pull,
         )
         hazard = daily_hazard(c.theta[idx], terms)
-        leaving = self.rng.random(idx.size) < hazard
+        # One draw per customer ever acquired, so customer i's draw does not depend on
+        # who else is still active (common random numbers across scenarios).
+        leaving = self.rng.random(c.n)[idx] < hazard
         churned = idx[leaving]
         causes = attribute_causes(
             {k: v[leaving] for k, v in terms.items()}, self.rng.random(churned.size), CAUSE_CODES
@@ -149,17 +206,20 @@ class CXEcosystemModel(mesa.Model):
         self,
         day: int,
         active_at_start: int,
-        act: dict[str, float],
+        activity: DayActivity,
         ltr: np.ndarray,
         causes: np.ndarray,
         acquired: int,
     ) -> None:
         c, cfg, wf = self.customers, self.config, self.workforce
+        act = activity.as_dict()
         active = c.view("active")
         n_active = int(np.count_nonzero(active))
         ltr_active = ltr[active[: ltr.size]]
         by_cause = np.bincount(causes, minlength=len(CHURN_CAUSES))
-        revenue = daily_revenue(cfg.finance, c, cfg.customers.churn.engagement_reference)
+        revenue = daily_revenue(cfg.finance, c, cfg.customers.churn.engagement_reference) * (
+            1.0 + self.levers.price_change
+        )
         cost_to_serve = (
             wf.size * cfg.employees.wage_per_day
             + wf.hires_today * cfg.employees.hiring_cost
@@ -202,6 +262,17 @@ class CXEcosystemModel(mesa.Model):
                 "handoffs": act["handoffs"],
                 "context_losses": act["context_losses"],
                 "gave_up": act["gave_up"],
+                "notices": act["notices"],
+                **{
+                    f"experience_{stage}": ratio(activity.stage_value[i], activity.stage_moments[i])
+                    for i, stage in enumerate(STAGES)
+                },
+                **{
+                    f"failures_{stage}": ratio(
+                        activity.stage_failures[i], activity.stage_moments[i]
+                    )
+                    for i, stage in enumerate(STAGES)
+                },
                 "revenue": revenue,
                 "cost_to_serve": cost_to_serve,
                 "acquisition_spend": acquisition_spend,

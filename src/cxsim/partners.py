@@ -27,13 +27,12 @@ class Partner(mesa.Agent):
         super().__init__(model)
         self.name = name
         self.cfg = cfg
-        self.reliability = cfg.reliability
         self.jobs_today = 0
         self.failures_today = 0
 
-    def perform(self, u: np.ndarray) -> np.ndarray:
-        """Perform one job per uniform draw ``u``; returns which jobs failed."""
-        failed = u >= self.reliability
+    def perform(self, u: np.ndarray, reliability: float) -> np.ndarray:
+        """Perform one job per uniform draw ``u`` at today's reliability; returns failures."""
+        failed = u >= reliability
         self.jobs_today += u.size
         self.failures_today += int(failed.sum())
         return failed

@@ -1,0 +1,132 @@
+"""Scenario timelines: timed events that change the ecosystem while they last.
+
+One mechanism serves every kind of event: each morning every *lever* (the day's values
+of the ecosystem's adjustable quantities) is reset to its baseline from the config, then
+each event active that day sets its lever. Events therefore end by themselves, overlap
+without bookkeeping, and a later event in the list wins over an earlier one on the same
+lever.
+
+==================== ============================ ======================================
+kind                 target                       value (while active)
+==================== ============================ ======================================
+outage               a system                     share of the day it is down (default 1)
+partner_disruption   a partner                    the partner's reliability
+quality_change       a touchpoint                 the touchpoint's quality
+integration_change   ``a+b`` systems, or ``*``    integration level of the pair(s)
+staffing_change      (none)                       employees per 1000 customers
+price_change         (none)                       relative price change (+0.1 = +10%)
+competitor_campaign  (none)                       log hazard ratio of churn (switching pull)
+==================== ============================ ======================================
+
+A price change moves revenue and, through ``customers.churn.price_effect``, churn; price
+and competitor pull are churn's ``market`` cause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cxsim.config import EventConfig, ScenarioConfig
+
+if TYPE_CHECKING:
+    from cxsim.model import CXEcosystemModel
+
+
+@dataclass
+class Levers:
+    """The ecosystem's adjustable quantities for one day; the model reads them from here."""
+
+    forced_down: np.ndarray
+    """Share of the day each system (plus the no-system slot) is down by an event."""
+    reliability: np.ndarray
+    """Each partner's reliability."""
+    quality: np.ndarray
+    """Each touchpoint's quality."""
+    integration: np.ndarray
+    """Integration matrix of the systems (plus the no-system slot)."""
+    staffing_ratio: float
+    price_change: float
+    market_pull: float
+    """Extra log hazard ratio of churn from outside the company (competitors)."""
+
+    def copy(self) -> Levers:
+        """An independent copy (arrays copied)."""
+        return Levers(
+            self.forced_down.copy(),
+            self.reliability.copy(),
+            self.quality.copy(),
+            self.integration.copy(),
+            self.staffing_ratio,
+            self.price_change,
+            self.market_pull,
+        )
+
+    def reset_to(self, baseline: Levers) -> None:
+        """Set every lever back to ``baseline`` in place (arrays keep their identity)."""
+        self.forced_down[:] = baseline.forced_down
+        self.reliability[:] = baseline.reliability
+        self.quality[:] = baseline.quality
+        self.integration[:] = baseline.integration
+        self.staffing_ratio = baseline.staffing_ratio
+        self.price_change = baseline.price_change
+        self.market_pull = baseline.market_pull
+
+
+class Timeline:
+    """Applies a scenario's events day by day.
+
+    Args:
+        scenario: The scenario config (validated).
+        model: The model whose levers the events move.
+    """
+
+    def __init__(self, scenario: ScenarioConfig, model: CXEcosystemModel) -> None:
+        self.events = list(scenario.events)
+        self.levers = model.levers
+        self.baseline = model.levers.copy()
+        self._systems = list(model.config.environment.systems)
+        self._partners = list(model.config.partners)
+        self._touchpoints = list(model.touchpoints.names)
+
+    @staticmethod
+    def active(event: EventConfig, day: int) -> bool:
+        """Whether ``event`` is in force on ``day``."""
+        return event.start <= day and (event.end is None or day <= event.end)
+
+    def apply(self, day: int) -> list[EventConfig]:
+        """Reset the levers and apply the events active on ``day``; returns those events."""
+        self.levers.reset_to(self.baseline)
+        today = [ev for ev in self.events if self.active(ev, day)]
+        for ev in today:
+            self._apply(ev)
+        return today
+
+    def _apply(self, ev: EventConfig) -> None:
+        lv = self.levers
+        match ev.kind:
+            case "outage":
+                lv.forced_down[self._systems.index(ev.target)] = (
+                    1.0 if ev.value is None else ev.value
+                )
+            case "partner_disruption":
+                lv.reliability[self._partners.index(ev.target)] = ev.value
+            case "quality_change":
+                lv.quality[self._touchpoints.index(ev.target)] = ev.value
+            case "integration_change":
+                if ev.target == "*":
+                    n = len(self._systems)
+                    lv.integration[:n, :n] = ev.value
+                    np.fill_diagonal(lv.integration, 1.0)
+                else:
+                    a, _, b = ev.target.partition("+")
+                    i, j = self._systems.index(a), self._systems.index(b)
+                    lv.integration[i, j] = lv.integration[j, i] = ev.value
+            case "staffing_change":
+                lv.staffing_ratio = ev.value
+            case "price_change":
+                lv.price_change = ev.value
+            case "competitor_campaign":
+                lv.market_pull = ev.value
