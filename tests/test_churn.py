@@ -111,3 +111,10 @@ def test_sbg_docking(a, b):
         assert abs(observed - expected) < 4 * se + 1e-9, (t, observed, expected, se)
     assert (result.metrics["churn_experience"] == 0).all()
     assert (result.metrics["churn_contagion"] == 0).all()
+
+
+def test_switching_costs_never_push_satisfied_customers_away():
+    for satisfaction in (0.4, 0.75, 0.95):
+        free = _terms(satisfaction=satisfaction)["experience"][0]
+        locked = _terms(satisfaction=satisfaction, switching_cost=0.9)["experience"][0]
+        assert locked <= free

@@ -28,3 +28,33 @@ def test_model_steps_like_any_mesa_model():
     model.run()
     assert model.steps == 10
     assert len(model.agents) == len(model.partners) + len(model.environment.systems)
+
+
+def test_silent_customers_give_up_on_issues_after_their_patience():
+    result = cxsim.run(
+        [
+            "customers.n=2000",
+            "days=120",
+            "customers.repeat_contact_rate=0",
+            "customers.issue_patience_days=10",
+        ]
+    )
+    assert result.metrics["gave_up"].sum() > 0
+    assert result.metrics["repeat_contacts"].sum() == 0
+    assert result.metrics.loc[60:, "journeys_started"].min() > 0  # nobody stuck for good
+
+
+def test_summary_ratios_are_pooled_and_nps_matches_its_shares():
+    result = cxsim.run(["customers.n=200", "days=60"])
+    m, s = result.metrics, result.summary
+    assert abs(m["nps_true"] - 100 * (m["promoters"] - m["detractors"])).max() < 1e-9
+    first = m["contacts"] - m["repeat_contacts"]  # first contacts per day
+    pooled = (m["first_contact_resolution"] * first).sum() / first.sum()
+    assert abs(s["first_contact_resolution"] - pooled) < 1e-9
+
+
+def test_stepping_past_the_planned_days_keeps_recording():
+    model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=200", "days=3"]))
+    model.run()
+    model.step()
+    assert len(model.metrics()) == 4

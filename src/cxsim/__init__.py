@@ -4,10 +4,14 @@ The public API is small:
 
 * :func:`run` runs one configuration (Hydra override strings) and returns a
   :class:`RunResult` with daily ``metrics``, a ``summary`` and the ``config``;
+* :func:`compare` runs what-if scenarios with replications and common random numbers and
+  returns each outcome's mean, 95% CI and difference to the baseline
+  (:func:`run_scenarios` keeps every run, for plots);
 * :func:`load_config` composes and validates a configuration without running it;
 * :class:`CXEcosystemModel` is the Mesa model, for step-by-step use.
 """
 
+from cxsim.compare import ScenarioRuns, compare, run_scenarios
 from cxsim.config import ConfigError, CXSimConfig
 from cxsim.metrics import METRICS
 from cxsim.model import CXEcosystemModel
@@ -19,7 +23,10 @@ __all__ = [
     "CXSimConfig",
     "ConfigError",
     "RunResult",
+    "ScenarioRuns",
+    "compare",
     "load_config",
     "run",
+    "run_scenarios",
 ]
 __version__ = "0.1.0"

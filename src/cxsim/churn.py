@@ -4,7 +4,7 @@ Each customer has a fixed base propensity ``theta`` drawn from its segment's Bet
 (Fader & Hardie 2007). Its daily hazard is ``theta`` times hazard ratios:
 
 * experience: satisfaction and trust below their references raise it, above lower it;
-  switching costs absorb part of this (locked-in customers tolerate more);
+  switching costs absorb part of the rise (locked-in customers tolerate more);
 * engagement above its reference lowers it;
 * contagion: each recently defected neighbour multiplies it by ``exp(contagion_effect)``
   (about 1.8, Nitzan & Libai 2011), decaying with a half-life of days and weaker for
@@ -61,10 +61,15 @@ def hazard_terms(
     ``experience_on=False`` drops the experience term (attitudes then carry no risk);
     ``price_change`` (relative) and ``market_pull`` (a log hazard ratio) form the market term.
     """
-    experience = (1.0 - switching_cost) * (
-        cfg.satisfaction_effect * (cfg.satisfaction_reference - satisfaction)
-        + cfg.trust_effect * (cfg.trust_reference - trust)
-    ) - cfg.engagement_effect * (engagement - cfg.engagement_reference)
+    attitude = cfg.satisfaction_effect * (cfg.satisfaction_reference - satisfaction) + (
+        cfg.trust_effect * (cfg.trust_reference - trust)
+    )
+    # Switching costs hold back unhappy customers; they do not push happy ones away.
+    experience = (
+        (1.0 - switching_cost) * np.maximum(attitude, 0.0)
+        + np.minimum(attitude, 0.0)
+        - cfg.engagement_effect * (engagement - cfg.engagement_reference)
+    )
     if not experience_on:
         experience = np.zeros_like(experience)
     contagion = cfg.contagion_effect * exposure * (1.0 - cfg.contagion_loyalty_damping * engagement)

@@ -186,6 +186,8 @@ class CustomersConfig:
     repeat_contact_rate: float = prob(0.6)
     """Daily chance that a customer with an unresolved issue contacts again."""
     max_contact_attempts: int = between(3, 1)
+    issue_patience_days: int = between(21, 1)
+    """Days after which a customer gives up on an issue still unresolved, contacts or not."""
     fallback: float = prob(0.7)
     """Chance that a customer meeting a failed channel tries another instead of abandoning."""
     churn: ChurnConfig = field(default_factory=ChurnConfig)
@@ -210,7 +212,8 @@ class EmployeesConfig:
     """The contact-centre workforce that handles staffed contacts."""
 
     per_1000_customers: float = nonneg(0.25)
-    """Staffing ratio: employees per 1000 active customers, restored at each review."""
+    """Staffing ratio: full-time equivalents per 1000 active customers, restored at each
+    review (the head count is the FTE rounded up; one member may work part-time)."""
     review_days: int = between(30, 1)
     """Days between staffing reviews (hiring to the ratio)."""
     minutes_per_day: float = positive(420.0)
@@ -235,11 +238,14 @@ class EmployeesConfig:
 
 @dataclass
 class PartnerConfig:
-    """A partner performing a journey step on the brand's behalf."""
+    """A partner performing the delivery step on the brand's behalf.
 
-    role: str = choice("delivery", ("delivery", "reseller", "payment", "installation"))
+    Which step, and on which system, is said by the touchpoint it owns
+    (``touchpoints.*.owner``); its data reaches the company as far as that system is
+    integrated with the support systems.
+    """
+
     reliability: float = prob(0.93)
-    system: str = ""
     cost_per_job: float = nonneg(6.0)
 
 
@@ -247,8 +253,8 @@ class PartnerConfig:
 class SystemConfig:
     """A software system behind touchpoints; outages follow a failure/repair process."""
 
-    mtbf_days: float = positive(120.0)
-    mttr_days: float = positive(0.25)
+    mtbf_days: float = between(120.0, 0.01)
+    mttr_days: float = between(0.25, 0.001)
     cost_per_customer_year: float = nonneg(5.0)
     """Running cost per initial customer and year (the system is sized for the base)."""
 
@@ -296,7 +302,7 @@ class FinanceConfig:
     marketing_share: float = prob(0.08)
     """Marketing spend as a share of the day's revenue."""
     acquisition_cost: float = nonneg(40.0)
-    discount_rate_per_year: float = between(0.1, 0.0, 1.0)
+    discount_rate_per_year: float = between(0.1, 0.0, 1.0, lo_open=True)
 
 
 EVENT_KINDS = (
@@ -417,7 +423,7 @@ def _cross_check(cfg: CXSimConfig) -> None:
         raise ConfigError("customers.segments.*.share", round(total, 6), "shares must sum to 1")
     systems = cfg.environment.systems
     tps = cfg.touchpoints
-    for stage in ("purchase", "delivery", "support"):
+    for stage in STAGES:
         if not any(t.stage == stage for t in tps.values()):
             raise ConfigError("touchpoints", sorted(tps), f"need at least one {stage} touchpoint")
     for name, tp in tps.items():
@@ -431,16 +437,17 @@ def _cross_check(cfg: CXSimConfig) -> None:
                 tp.owner,
                 f"must be 'company' or a partner: {sorted(cfg.partners)}",
             )
+        if tp.owner != "company" and tp.stage != "delivery":
+            raise ConfigError(
+                f"touchpoints.{name}.owner",
+                tp.owner,
+                f"partners perform delivery; {name} is a {tp.stage} touchpoint",
+            )
         if tp.staffed and (tp.handle_minutes <= 0 or tp.stage != "support"):
             raise ConfigError(
                 f"touchpoints.{name}.staffed",
                 True,
                 "staffed touchpoints must be support touchpoints with handle_minutes > 0",
-            )
-    for name, p in cfg.partners.items():
-        if p.system and p.system not in systems:
-            raise ConfigError(
-                f"partners.{name}.system", p.system, f"must be one of {sorted(systems)}"
             )
     for i, link in enumerate(cfg.environment.integration):
         for end in ("a", "b"):

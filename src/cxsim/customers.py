@@ -46,7 +46,8 @@ class SegmentTable:
         )
         return cls(
             names=tuple(cfg.segments),
-            share=np.array([s.share for s in segs]),
+            # validated to sum to 1 within 1e-6; numpy's sampler wants it within 1e-8
+            share=np.array([s.share for s in segs]) / sum(s.share for s in segs),
             expectation=expectation,
             journey_rate=np.array([s.journey_rate for s in segs]),
             churn_a=np.array([s.churn_a for s in segs]),
@@ -76,6 +77,7 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     # the journey under way
     "in_journey": (np.bool_, False),
     "issue_open": (np.bool_, False),
+    "issue_day": (np.int32, 0),
     "attempts": (np.int16, 0),
     "last_system": (np.int16, -1),
     "moments": (np.int16, 0),
@@ -224,7 +226,8 @@ class CustomerPopulation:
         g = self.view("engagement")
         active = self.view("active")
         ref = self.cfg.churn.engagement_reference
-        g += active * ((ref - g) / self.cfg.experience.engagement_drift_days)
+        # exact exponential relaxation: stable for any time constant
+        g += active * (ref - g) * -np.expm1(-1.0 / self.cfg.experience.engagement_drift_days)
 
     def likelihood_to_recommend(self) -> np.ndarray:
         """Each customer's true likelihood to recommend, 0-10 (int8), from its attitudes."""

@@ -12,6 +12,7 @@ replaced by less skilled new hires.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,14 +41,15 @@ class Workforce:
 
     Args:
         cfg: The ``employees`` config.
-        n_customers: Initial customers (the staffing ratio applies to them).
+        n_customers: Initial customers (the staffing ratio, in FTE per 1000, applies).
         rng: The model's random generator.
     """
 
     def __init__(self, cfg: EmployeesConfig, n_customers: int, rng: np.random.Generator):
         self.cfg = cfg
         self.rng = rng
-        n = self.target_size(n_customers, cfg.per_1000_customers)
+        self.fte = cfg.per_1000_customers * n_customers / 1000.0
+        n = math.ceil(self.fte)
         self.skill = self._draw_skill(cfg.skill_mean, n)
         self.tenure_days = np.zeros(n)
         self.hires_today = 0
@@ -61,8 +63,18 @@ class Workforce:
 
     @property
     def size(self) -> int:
-        """Number of employees."""
+        """Number of employees (head count)."""
         return self.skill.size
+
+    @property
+    def paid_fte(self) -> float:
+        """Full-time equivalents at work: the staffing target's, or fewer after leavers.
+
+        The ratio is in FTE, so one team member may work part-time: a base of 5,000
+        customers at 0.25 per 1000 has 1.25 FTE in two people, the same load per minute
+        of work as 20,000 customers with 5.
+        """
+        return min(float(self.size), self.fte)
 
     def handle(
         self, touchpoint: np.ndarray, context_lost: np.ndarray, tps: TouchpointTable
@@ -81,19 +93,25 @@ class Workforce:
         needed = tps.handle_minutes[touchpoint] + cfg.context_loss_minutes * context_lost
         spent = needed * cfg.time_ratio
         demand = float(spent.sum())
-        capacity = self.size * cfg.minutes_per_day
-        self.utilisation = min(demand / capacity, 1.0) if capacity > 0 else 0.0
+        capacity = self.paid_fte * cfg.minutes_per_day
+        # Nobody to answer: every contact counts as a full load (utilisation 1 if any).
+        self.utilisation = min(demand / capacity, 1.0) if capacity > 0 else float(n > 0)
         if n == 0:
             empty = np.zeros(0)
             return ContactOutcome(empty.astype(bool), empty.astype(bool), empty, empty, empty)
         # Beyond capacity a fair random share of the contacts is not served today.
         served = rng.random(n) < (min(capacity / demand, 1.0) if demand > 0 else 1.0)
-        # Every employee is on duty for the whole day, so the queue's load in Erlangs is
-        # utilisation times head count and it overflows exactly when demand exceeds capacity.
-        p_wait, mean_wait = erlang_c_wait(
-            arrivals_per_minute=n / cfg.minutes_per_day,
-            service_minutes=float(spent.mean()),
-            agents=self.size,
+        # Every employee is on duty for their share of the day's minutes, so the queue's
+        # load in Erlangs is utilisation times head count: it overflows exactly when
+        # demand exceeds capacity.
+        p_wait, mean_wait = (
+            erlang_c_wait(
+                arrivals_per_minute=n * self.size / capacity,
+                service_minutes=float(spent.mean()),
+                agents=self.size,
+            )
+            if capacity > 0
+            else (1.0, math.inf)
         )
         waited = rng.random(n) < p_wait
         wait = np.where(
@@ -134,15 +152,11 @@ class Workforce:
         self.skill, self.tenure_days = self.skill[stay], self.tenure_days[stay]
         self.hires_today = 0
         if day % self.cfg.review_days == 0 or self.size == 0:
-            gap = self.target_size(active_customers, staffing_ratio) - self.size
+            self.fte = staffing_ratio * active_customers / 1000.0
+            gap = math.ceil(self.fte) - self.size
             if gap > 0:
                 self.skill = np.concatenate(
                     [self.skill, self._draw_skill(self.cfg.new_hire_skill, gap)]
                 )
                 self.tenure_days = np.concatenate([self.tenure_days, np.zeros(gap)])
                 self.hires_today = gap
-
-    def target_size(self, customers: int, staffing_ratio: float) -> int:
-        """Head count a staffing ratio asks for (at least one if the ratio is positive)."""
-        n = round(staffing_ratio * customers / 1000.0)
-        return max(n, 1) if staffing_ratio > 0 else 0

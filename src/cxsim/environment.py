@@ -65,7 +65,6 @@ class OperatingEnvironment:
     def __init__(self, model: mesa.Model, cfg: EnvironmentConfig, customers: int) -> None:
         self.systems = [System(model, name, s) for name, s in cfg.systems.items()]
         names = list(cfg.systems)
-        self._index = {name: i for i, name in enumerate(names)}
         size = len(names) + 1  # + the "no system" slot at index -1
         integration = np.full((size, size), cfg.default_integration)
         for link in cfg.integration:
@@ -84,10 +83,6 @@ class OperatingEnvironment:
         for i, system in enumerate(self.systems):
             system.step()
             self.down_fraction[i] = max(system.down_fraction, self.forced_down[i])
-
-    def system_index(self, name: str) -> int:
-        """Index of a system by name."""
-        return self._index[name]
 
     def context_kept(self, from_system: np.ndarray, to_system: np.ndarray) -> np.ndarray:
         """Chance that context survives each hand-off (1 when the system does not change)."""

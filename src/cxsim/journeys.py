@@ -198,13 +198,17 @@ class JourneyEngine:
 
     # --- the day --------------------------------------------------------------------------
 
-    def run_day(self) -> DayActivity:
+    def run_day(self, day: int) -> DayActivity:
         """Start new journeys, run their stages, serve support contacts, close journeys."""
         self.activity = act = DayActivity()
         c, rng, cfg = self.customers, self.rng, self.cfg
         active = c.view("active")
-        # Issues left open on earlier days may come back today as repeat contacts.
+        # Issues left open on earlier days may come back today as repeat contacts, unless
+        # the customer has waited long enough to give up on them.
         open_before = np.flatnonzero(active & c.view("issue_open"))
+        waited_out = day - c.issue_day[open_before] >= cfg.issue_patience_days
+        stale, open_before = open_before[waited_out], open_before[~waited_out]
+        self._give_up(stale)
         self.seek("journeys")
         # Per-customer draws (one per customer ever acquired) keep customer i's luck the
         # same across scenarios that differ elsewhere (common random numbers).
@@ -232,16 +236,23 @@ class JourneyEngine:
             noticed, 1.0 - cfg.experience.notice_relief, 1.0
         )
         delivery_problem = delivery_failed & (rng.random(buyers.size) < contact)
+        delivery_system = c.last_system[buyers]
         self.seek("use")
-        problem = delivery_problem | (rng.random(c.n)[buyers] < cfg.contact_need)
         use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
-        self._interact(buyers, use_tp, np.zeros(buyers.size, dtype=bool))
+        use_failed = rng.random(buyers.size) < self.env.down_fraction[self.tps.system[use_tp]]
+        problem = delivery_problem | use_failed | (rng.random(c.n)[buyers] < cfg.contact_need)
+        self._interact(buyers, use_tp, use_failed)
         # The customer's context lives where the problem arose: the partner's system for a
-        # failed delivery, the order's system for anything else.
-        c.last_system[buyers] = np.where(delivery_problem, c.last_system[buyers], purchase_system)
+        # failed delivery, the product's if it failed in use, the order's otherwise.
+        c.last_system[buyers] = np.select(
+            [delivery_problem, use_failed],
+            [delivery_system, c.last_system[buyers]],
+            purchase_system,
+        )
 
         new_issues = np.concatenate([buyers[problem], complain])
         c.issue_open[new_issues] = True
+        c.issue_day[new_issues] = day
         self.seek("support")
         resolved, gave_up = self._support(np.concatenate([new_issues, repeaters]))
 
@@ -249,7 +260,7 @@ class JourneyEngine:
         quiet = np.concatenate(
             [buyers[~problem], np.setdiff1d(not_bought, complain, assume_unique=True)]
         )
-        closing = np.concatenate([quiet, resolved, gave_up])
+        closing = np.concatenate([quiet, resolved, gave_up, stale])
         judged = c.close_journeys(closing)
         act.journeys_closed = closing.size
         act.csat_satisfied = int(np.count_nonzero(csat_score(judged) >= 4))
@@ -276,7 +287,7 @@ class JourneyEngine:
                 failed[mine] |= partner.perform(
                     rng.random(int(mine.sum())), self.levers.reliability[p]
                 )
-                notice_chance[mine] = self._data_sharing(partner.cfg.system)
+                notice_chance[mine] = self._data_sharing(tps.system[tp[mine]])
         noticed = failed & (rng.random(buyers.size) < notice_chance)
         self.activity.partner_jobs += int(np.count_nonzero(owner >= 0))
         self.activity.partner_failures += int(np.count_nonzero(failed & (owner >= 0)))
@@ -284,12 +295,12 @@ class JourneyEngine:
         self._interact(buyers, tp, failed, noticed=noticed)
         return failed, noticed
 
-    def _data_sharing(self, system: str) -> float:
-        """How well a partner's system shares data with the support systems (0-1)."""
-        if not system or self._support_systems.size == 0:
-            return 0.0
-        index = self.env.system_index(system)
-        return float(self.env.integration[index, self._support_systems].mean())
+    def _data_sharing(self, system: np.ndarray) -> np.ndarray:
+        """How well each given system shares data with the support systems (0-1)."""
+        if self._support_systems.size == 0:
+            return np.zeros(system.size)
+        shared = self.env.integration[np.ix_(system, self._support_systems)].mean(axis=1)
+        return np.where(system >= 0, shared, 0.0)
 
     def _support(self, contacting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Serve today's support contacts.
@@ -317,17 +328,16 @@ class JourneyEngine:
         served = np.ones(reached.size, dtype=bool)
         resolved = np.zeros(reached.size, dtype=bool)
         wait = np.zeros(reached.size)
-        if staffed.any():
-            out = self.workforce.handle(tp[staffed], lost[staffed], tps)
-            served[staffed], resolved[staffed], wait[staffed] = (
-                out.served,
-                out.resolved,
-                out.wait_minutes,
-            )
-            act.staffed_contacts += int(staffed.sum())
-            act.served += int(out.served.sum())
-            act.handle_minutes += float(out.handle_minutes.sum())
-            act.wait_minutes += float(out.wait_minutes.sum())
+        out = self.workforce.handle(tp[staffed], lost[staffed], tps)  # also on quiet days
+        served[staffed], resolved[staffed], wait[staffed] = (
+            out.served,
+            out.resolved,
+            out.wait_minutes,
+        )
+        act.staffed_contacts += int(staffed.sum())
+        act.served += int(out.served.sum())
+        act.handle_minutes += float(out.handle_minutes.sum())
+        act.wait_minutes += float(out.wait_minutes.sum())
         self_service = ~staffed
         p_self = tps.resolution[tp[self_service]] * (
             1.0 - self.workforce.cfg.context_loss_resolution * lost[self_service]
@@ -354,10 +364,13 @@ class JourneyEngine:
         done = reached[resolved]
         still_open = np.concatenate([reached[~resolved], unreached])
         exhausted = still_open[c.attempts[still_open] >= self.cfg.max_contact_attempts]
-        # Giving up is the journey's bitter end: a must-be failure as its last moment.
-        bitter = np.full(exhausted.size, -ex.must_be_penalty)
-        c.live(exhausted, bitter, np.ones(exhausted.size, bool))
-        support = np.full(exhausted.size, STAGES.index("support"))
-        act.record_moments(support, bitter, np.ones(exhausted.size, bool))
-        act.gave_up += exhausted.size
+        self._give_up(exhausted)
         return done, exhausted
+
+    def _give_up(self, idx: np.ndarray) -> None:
+        """Customers ``idx`` give up on their issue: a must-be failure as the last moment."""
+        bitter = np.full(idx.size, -self.cfg.experience.must_be_penalty)
+        failed = np.ones(idx.size, dtype=bool)
+        self.customers.live(idx, bitter, failed)
+        self.activity.record_moments(np.full(idx.size, STAGES.index("support")), bitter, failed)
+        self.activity.gave_up += idx.size

@@ -80,7 +80,7 @@ class MetricsRecorder:
     def __init__(self, days: int) -> None:
         self._names = tuple(METRICS)
         self._column = {name: i for i, name in enumerate(self._names)}
-        self._rows = np.zeros((days, len(self._names)))
+        self._rows = np.zeros((max(days, 1), len(self._names)))
         self._days = 0
 
     def record(self, values: dict[str, float]) -> None:
@@ -89,6 +89,8 @@ class MetricsRecorder:
             missing = set(self._column) - set(values)
             extra = set(values) - set(self._column)
             raise KeyError(f"metrics mismatch: missing {sorted(missing)}, unknown {sorted(extra)}")
+        if self._days == len(self._rows):  # stepped past the planned days: grow
+            self._rows = np.vstack([self._rows, np.zeros_like(self._rows)])
         row = self._rows[self._days]
         for name, value in values.items():
             row[self._column[name]] = value

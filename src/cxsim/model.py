@@ -107,6 +107,8 @@ class CXEcosystemModel(mesa.Model):
         )
         self.recorder = MetricsRecorder(cfg.days)
         self._stream_origin = self.rng.bit_generator.state
+        self.totals: dict[str, float] = {}
+        """Run totals of the journeys' and contacts' counts (for pooled ratios)."""
         self._market = acquisition.market_size(cfg.customers.acquisition, cfg.customers.n)
         self._contagion_decay = 0.5 ** (1.0 / cfg.customers.churn.contagion_half_life_days)
 
@@ -134,7 +136,7 @@ class CXEcosystemModel(mesa.Model):
         self.seek("systems")
         self.environment.advance_day()
         active_at_start = self.customers.n_active
-        activity = self.journeys.run_day()
+        activity = self.journeys.run_day(day)
         ltr = self.customers.likelihood_to_recommend()
         active = self.customers.view("active")
         talk = acquisition.talk(self.config.customers.acquisition, ltr) * active
@@ -213,6 +215,8 @@ class CXEcosystemModel(mesa.Model):
     ) -> None:
         c, cfg, wf = self.customers, self.config, self.workforce
         act = activity.as_dict()
+        for key, value in act.items():
+            self.totals[key] = self.totals.get(key, 0) + value
         active = c.view("active")
         n_active = int(np.count_nonzero(active))
         ltr_active = ltr[active[: ltr.size]]
@@ -221,7 +225,7 @@ class CXEcosystemModel(mesa.Model):
             1.0 + self.levers.price_change
         )
         cost_to_serve = (
-            wf.size * cfg.employees.wage_per_day
+            wf.paid_fte * cfg.employees.wage_per_day
             + wf.hires_today * cfg.employees.hiring_cost
             + self.environment.cost_per_day
             + sum(p.jobs_today * p.cfg.cost_per_job for p in self.partners)
@@ -237,8 +241,8 @@ class CXEcosystemModel(mesa.Model):
                 **{f"churn_{k}": int(by_cause[i]) for i, k in enumerate(CHURN_CAUSES)},
                 "churn_rate": ratio(causes.size, active_at_start),
                 "nps_true": nps(ltr_active),
-                "promoters": ratio(np.count_nonzero(ltr_active >= 9), n_active),
-                "detractors": ratio(np.count_nonzero(ltr_active <= 6), n_active),
+                "promoters": ratio(np.count_nonzero(ltr_active >= 9), ltr_active.size),
+                "detractors": ratio(np.count_nonzero(ltr_active <= 6), ltr_active.size),
                 "csat_true": ratio(act["csat_satisfied"], act["journeys_closed"]),
                 "customer_effort": ratio(act["effort_sum"], act["moments"]),
                 "satisfaction": _mean(c.view("satisfaction"), active),

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from omegaconf.errors import OmegaConfBaseException
 from cxsim.config import ConfigError, CXSimConfig, register, validate
 from cxsim.customers import CHURN_CAUSES
 from cxsim.finance import lifetime_value
+from cxsim.metrics import ratio
 from cxsim.model import CXEcosystemModel
 
 
@@ -120,8 +121,17 @@ class RunResult:
     out_dir: Path | None = None
 
 
-def summarise(metrics: pd.DataFrame, customers: pd.DataFrame, cfg: CXSimConfig) -> dict:
-    """Totals and averages of a run, from its daily metrics and customer table."""
+def summarise(model: CXEcosystemModel, metrics: pd.DataFrame, customers: pd.DataFrame) -> dict:
+    """Totals and averages of a run.
+
+    Ratios (CSAT, effort, FCR, handling and waiting time) are pooled over the run, the
+    sum of numerators over the sum of denominators, so quiet days do not count as zeros.
+    """
+    cfg, t = model.config, model.totals
+
+    def pooled(numerator: str, denominator: str) -> float:
+        return ratio(t.get(numerator, 0), t.get(denominator, 0))
+
     customer_days = float(metrics["active_customers"].sum())
     churned = int(metrics["churn"].sum())
     initial = customers[customers["acquired_day"] == 0]
@@ -139,16 +149,14 @@ def summarise(metrics: pd.DataFrame, customers: pd.DataFrame, cfg: CXSimConfig) 
         "retention_initial_cohort": float((~initial["churned"]).mean()) if len(initial) else 0.0,
         "annual_churn_rate": 365.0 * churned / customer_days if customer_days else 0.0,
         "nps_true_last30": float(tail["nps_true"].mean()),
-        "csat_true": float(metrics["csat_true"].mean()),
-        "customer_effort": float(metrics["customer_effort"].mean()),
+        "csat_true": pooled("csat_satisfied", "journeys_closed"),
+        "customer_effort": pooled("effort_sum", "moments"),
         "satisfaction_last30": float(tail["satisfaction"].mean()),
         "contacts": int(contacts),
-        "repeat_contact_share": float(metrics["repeat_contacts"].sum() / contacts)
-        if contacts
-        else 0.0,
-        "first_contact_resolution": float(metrics["first_contact_resolution"].mean()),
-        "avg_handling_time": float(metrics["avg_handling_time"].mean()),
-        "waiting_time": float(metrics["waiting_time"].mean()),
+        "repeat_contact_share": pooled("repeat_contacts", "contacts"),
+        "first_contact_resolution": pooled("first_contact_resolved", "first_contacts"),
+        "avg_handling_time": pooled("handle_minutes", "served"),
+        "waiting_time": pooled("wait_minutes", "staffed_contacts"),
         "employee_utilisation": float(metrics["employee_utilisation"].mean()),
         "revenue": float(metrics["revenue"].sum()),
         "cost": float(metrics["cost"].sum()),
@@ -163,21 +171,38 @@ def simulate(cfg: CXSimConfig, progress: bool = False) -> RunResult:
     model.run(progress=progress)
     metrics = model.metrics()
     customers = model.customer_table()
-    return RunResult(metrics, summarise(metrics, customers, cfg), cfg, customers)
+    return RunResult(metrics, summarise(model, metrics, customers), cfg, customers)
+
+
+def publish(out_dir: Path, write: Callable[[Path], None], marker: str) -> Path:
+    """Write a set of result files so that a reader sees all of them or none.
+
+    ``write`` fills a hidden staging folder inside ``out_dir``; the files are then moved
+    into ``out_dir`` one by one with ``marker`` last, so the marker's presence means the
+    set is complete. If ``write`` fails, nothing is moved and the staging folder goes.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cxsim-staging-", dir=out_dir))
+    try:
+        write(staging)
+        names = sorted(p.name for p in staging.iterdir() if p.name != marker)
+        for name in [*names, marker]:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> Path:
     """Write config, metrics (Parquet, CSV), figure, optional customer table, then summary.
 
-    Files are staged in a hidden folder inside ``out_dir`` and moved into place at the
-    end, ``summary.json`` last: its presence means the run's results are complete.
+    ``summary.json`` is moved into place last: its presence means the run is complete
+    (see :func:`publish`).
     """
     from cxsim.plots import plot_main_metrics
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".cxsim-staging-", dir=out_dir))
-    try:
+    def write(staging: Path) -> None:
         (staging / "config.yaml").write_text(OmegaConf.to_yaml(OmegaConf.structured(result.config)))
         result.metrics.to_parquet(staging / "metrics.parquet")
         result.metrics.to_csv(staging / "metrics.csv")
@@ -185,13 +210,9 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
             result.customers.to_parquet(staging / "customers.parquet")
         plot_main_metrics(result.metrics, staging / "metrics.png")
         (staging / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
-        names = sorted(p.name for p in staging.iterdir())
-        for name in [n for n in names if n != "summary.json"] + ["summary.json"]:
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    result.out_dir = out_dir
-    return out_dir
+
+    result.out_dir = publish(Path(out_dir), write, marker="summary.json")
+    return result.out_dir
 
 
 def run(
