@@ -63,6 +63,8 @@ class ScenarioRuns:
             summary outcomes (nested ones flattened, e.g. ``churned_by_cause_market``).
         daily: One row per run and day: ``scenario``, ``replication``, ``day`` and every
             daily metric.
+        event_days: First and last day on which any scenario has an event (None if no
+            scenario has one): the window the journey map looks at by default.
     """
 
     scenarios: dict[str, list[str]]
@@ -70,6 +72,7 @@ class ScenarioRuns:
     baseline: str
     summaries: pd.DataFrame
     daily: pd.DataFrame = field(repr=False)
+    event_days: tuple[int, int] | None = None
 
     def effects(self, metrics: Sequence[str] | None = None, level: float = 0.95) -> pd.DataFrame:
         """Tidy table of each scenario's outcomes and its differences to the baseline.
@@ -133,7 +136,7 @@ class ScenarioRuns:
             shown = list(metrics or plots.KEY_OUTCOMES)
             plots.plot_effects(effects, shown, staging / "effects.png")
             plots.plot_scenarios_over_time(self, plots.KEY_DAILY, staging / "over_time.png")
-            plots.plot_journey_map(self, path=staging / "journey_map.png")
+            plots.plot_journey_map(self, self.event_days, staging / "journey_map.png")
             effects.to_csv(staging / "effects.csv", index=False)
 
         return publish(Path(out_dir), write, marker="effects.csv")
@@ -175,8 +178,9 @@ def run_scenarios(
     baseline = baseline or ("baseline" if "baseline" in named else next(iter(named)))
     if baseline not in named:
         raise ValueError(f"baseline {baseline!r} is not one of {sorted(named)}")
-    for own in named.values():
-        load_config([*overrides, *own])  # fail fast, naming the bad value
+    configs = [load_config([*overrides, *own]) for own in named.values()]  # fail fast
+    windows = [(ev.start, ev.end or cfg.days) for cfg in configs for ev in cfg.scenario.events]
+    event_days = (min(w[0] for w in windows), max(w[1] for w in windows)) if windows else None
     seeds = [seed + r for r in range(replications)]
     jobs = {
         (name, r): [*overrides, *own, f"seed={s}"]
@@ -199,7 +203,7 @@ def run_scenarios(
     )
     front = ["scenario", "replication", "day"]
     daily = daily[front + [c for c in daily.columns if c not in front]]
-    return ScenarioRuns(named, seeds, baseline, summaries, daily)
+    return ScenarioRuns(named, seeds, baseline, summaries, daily, event_days)
 
 
 def _execute(jobs: dict, n_jobs: int | None, progress: bool) -> dict:
