@@ -11,11 +11,17 @@ The public API is small:
 * :class:`CXEcosystemModel` is the Mesa model, for step-by-step use.
 """
 
-from cxsim.compare import ScenarioRuns, compare, run_scenarios
-from cxsim.config import ConfigError, CXSimConfig
-from cxsim.metrics import METRICS
-from cxsim.model import CXEcosystemModel
-from cxsim.run import RunResult, load_config, run
+import warnings
+
+# mesa imports tqdm.auto, which warns in notebooks without ipywidgets; cxsim's own progress
+# bars are plain tqdm, so the warning says nothing about cxsim.
+warnings.filterwarnings("ignore", message="IProgress not found")
+
+from cxsim.compare import ScenarioRuns, compare, run_scenarios  # noqa: E402
+from cxsim.config import ConfigError, CXSimConfig  # noqa: E402
+from cxsim.metrics import METRICS  # noqa: E402
+from cxsim.model import CXEcosystemModel  # noqa: E402
+from cxsim.run import RunResult, load_config, run  # noqa: E402
 
 __all__ = [
     "METRICS",

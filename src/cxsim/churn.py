@@ -84,7 +84,8 @@ def hazard_terms(
 def daily_hazard(theta: np.ndarray, terms: dict[str, np.ndarray]) -> np.ndarray:
     """Probability of leaving today: ``theta * exp(sum of terms)``, kept within [0, 1]."""
     log_ratio = sum(terms.values(), np.zeros_like(theta))
-    return np.clip(theta * np.exp(log_ratio), 0.0, 1.0)
+    # beyond e^50 the hazard is 1 for any theta the model can draw: cap before exp
+    return np.clip(theta * np.exp(np.minimum(log_ratio, 50.0)), 0.0, 1.0)
 
 
 def attribute_causes(

@@ -260,21 +260,15 @@ class SystemConfig:
 
 
 @dataclass
-class IntegrationLink:
-    """How well two systems share customer context (1 = fully integrated)."""
-
-    a: str = ""
-    b: str = ""
-    level: float = prob(1.0)
-
-
-@dataclass
 class EnvironmentConfig:
     """The operating environment: systems and their integration matrix."""
 
     systems: dict[str, SystemConfig] = field(default_factory=dict)
-    integration: list[IntegrationLink] = field(default_factory=list)
+    integration: dict[str, dict[str, float]] = field(default_factory=dict)
+    """How much customer context survives a hand-off between two systems (1 = all of it),
+    as ``{system: {other_system: level}}``; each pair once, in either order."""
     default_integration: float = prob(0.0)
+    """Level of every pair not listed in ``integration``."""
 
 
 @dataclass
@@ -449,14 +443,13 @@ def _cross_check(cfg: CXSimConfig) -> None:
                 True,
                 "staffed touchpoints must be support touchpoints with handle_minutes > 0",
             )
-    for i, link in enumerate(cfg.environment.integration):
-        for end in ("a", "b"):
-            if getattr(link, end) not in systems:
-                raise ConfigError(
-                    f"environment.integration.{i}.{end}",
-                    getattr(link, end),
-                    f"must be one of {sorted(systems)}",
-                )
+    for a, links in cfg.environment.integration.items():
+        for b, level in {a: 1.0, **links}.items():
+            if b not in systems:
+                key = "environment.integration" + (f".{a}" if b != a else "")
+                raise ConfigError(key + f".{b}", b, f"must be a system: {sorted(systems)}")
+            if not 0 <= level <= 1:
+                raise ConfigError(f"environment.integration.{a}.{b}", level, "must be in [0, 1]")
     for seg_name, seg in c.segments.items():
         for kind in ("channels", "expectations"):
             for tp_name in getattr(seg, kind):

@@ -67,9 +67,10 @@ class OperatingEnvironment:
         names = list(cfg.systems)
         size = len(names) + 1  # + the "no system" slot at index -1
         integration = np.full((size, size), cfg.default_integration)
-        for link in cfg.integration:
-            i, j = names.index(link.a), names.index(link.b)
-            integration[i, j] = integration[j, i] = link.level
+        for a, links in cfg.integration.items():
+            for b, level in links.items():
+                i, j = names.index(a), names.index(b)
+                integration[i, j] = integration[j, i] = level
         np.fill_diagonal(integration, 1.0)
         integration[-1, :] = integration[:, -1] = 1.0
         self.integration = integration
