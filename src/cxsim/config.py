@@ -231,9 +231,126 @@ class EmployeesConfig:
     context_loss_resolution: float = prob(0.35)
     """Relative drop in resolution when the customer's context was lost."""
     attrition_per_year: float = between(0.3, 0.0, 5.0)
-    """Attrition hazard per year (0.3: about 26% of staff leave in a year)."""
+    """Attrition hazard per year of a satisfied employee (0.3: about 26% leave a year)."""
+    attrition_dissatisfaction: float = nonneg(3.0)
+    """Log hazard ratio of attrition per unit of job satisfaction below its reference."""
     wage_per_day: float = nonneg(180.0)
     hiring_cost: float = nonneg(3000.0)
+    # how people respond to what they are paid on (cxsim.incentives)
+    aht_speedup: float = prob(0.35)
+    """Share of handling time cut under full handling-time pressure."""
+    fcr_ownership: float = nonneg(0.25)
+    """Relative rise of resolution, and of time spent, under full FCR pressure."""
+    erosion_per_day: float = prob(0.004)
+    """Daily erosion of the service standard (time a contact deserves) under time pressure,
+    towards ``erosion_floor`` (Oliva & Sterman 2001); it recovers at the same rate."""
+    erosion_floor: float = prob(0.6)
+    gaming_propensity: float = prob(0.6)
+    """Chance a fully pressured, fully unaligned employee games a survey or a KPI."""
+    # workload, stress and job satisfaction (the service-profit chain's first links)
+    stress_adaptation: float = prob(0.05)
+    """Daily share of the gap to the current workload that stress closes."""
+    satisfaction_reference: float = prob(0.65)
+    """Job satisfaction at neutral alignment and the reference company's workload."""
+    new_hire_alignment: float = prob(0.4)
+    """Culture alignment of new hires (hiring for customer-centric traits raises it)."""
+
+
+SCHEMES = ("none", "aht", "fcr", "csat", "nps_punitive", "balanced")
+"""Incentive schemes: what the frontline is paid on (see :mod:`cxsim.incentives`)."""
+
+
+@dataclass
+class IncentivesConfig:
+    """The KPI policy: which scheme pays the frontline, and how hard."""
+
+    scheme: str = choice("none", SCHEMES)
+    strength: float = prob(0.0)
+    """How much of pay rides on the scheme's KPIs (0: none, 1: all of the variable pay)."""
+    balanced_weights: dict[str, float] = field(
+        default_factory=lambda: {"aht": 0.2, "fcr": 0.4, "csat": 0.2, "nps": 0.2}
+    )
+    """The ``balanced`` scorecard's weights over aht, fcr, csat and nps."""
+
+
+@dataclass
+class MeasurementConfig:
+    """Surveys and KPIs as management sees them (kept apart from the true values)."""
+
+    post_contact_survey: float = prob(0.5)
+    """Share of served contacts sent a survey (CSAT 1-5 and likelihood to recommend)."""
+    relationship_survey: float = prob(0.003)
+    """Daily share of active customers sent a relationship (NPS) survey."""
+    response_rate: float = prob(0.25)
+    unhappy_response_boost: float = nonneg(1.5)
+    """Relative response rate of unhappy customers (detractors, CSAT 1-2)."""
+    window_days: int = between(30, 1)
+    """Measured NPS and CSAT are over the responses of the last ``window_days`` days."""
+    off_clock_share: float = prob(0.3)
+    """Share of handling time a gaming employee moves off the clock (after-call work)."""
+
+
+@dataclass
+class CultureConfig:
+    """Organisational culture (seed 004): its customer-centricity on three levels (0-1)."""
+
+    values: float = prob(0.5)
+    norms: float = prob(0.5)
+    artefacts: float = prob(0.5)
+
+
+@dataclass
+class EnablersConfig:
+    """The six enabling conditions (seed 004), 0-1; 0.5 is neutral (no effect)."""
+
+    structure: float = prob(0.5)
+    """Cross-silo structure: scales the chance that feedback is escalated."""
+    finance: float = prob(0.5)
+    """Budget: scales the CX team's capacity."""
+    technology: float = prob(0.5)
+    """Tools and data: scales down what a lost context costs in resolution."""
+    motivation: float = prob(0.5)
+    """Individual motivation: raises job satisfaction, lowers gaming."""
+    processes: float = prob(0.5)
+    """Processes: scales resolution."""
+    competences: float = prob(0.5)
+    """Competences: scales what training achieves and new hires' skill."""
+
+
+@dataclass
+class CXTeamConfig:
+    """The CX team that fixes root causes from escalated feedback."""
+
+    fixes_per_month: float = nonneg(0.0)
+    """Root-cause fixes the team can make a month; 0: no CX team (the default company)."""
+    complaints_per_fix: int = between(40, 1)
+    """Escalated complaints about one touchpoint that a root-cause fix needs."""
+    quality_step: float = prob(0.02)
+    max_quality: float = prob(0.95)
+    cost_per_monthly_fix: float = nonneg(15_000.0)
+    """Monthly cost of each fix a month of capacity (people, budget)."""
+
+
+@dataclass
+class OrganisationConfig:
+    """Culture, strategy (the incentives), enabling conditions, the CX team, programmes."""
+
+    culture: CultureConfig = field(default_factory=CultureConfig)
+    enablers: EnablersConfig = field(default_factory=EnablersConfig)
+    vision_communication: float = prob(0.3)
+    """How much leadership communicates the customer vision (0-1); alignment decays without."""
+    alignment_decay_days: float = between(180.0, 1.0)
+    escalation: float = prob(0.3)
+    """Chance a frontline employee passes a recurring complaint on, at full alignment."""
+    cx_team: CXTeamConfig = field(default_factory=CXTeamConfig)
+    training: float = prob(0.0)
+    """Training programme intensity (0-1): skill gained per day and its cost."""
+    training_cost_per_employee_day: float = nonneg(40.0)
+    trait_hiring: float = prob(0.0)
+    """Hiring for customer-centric traits (0-1): new hires' alignment, at a recruiting cost."""
+    trait_hiring_cost: float = nonneg(2000.0)
+    culture_programme_cost_per_1000_customers_day: float = nonneg(20.0)
+    """Cost of communicating the vision at full intensity."""
 
 
 @dataclass
@@ -307,6 +424,8 @@ EVENT_KINDS = (
     "staffing_change",
     "price_change",
     "competitor_campaign",
+    "incentive_switch",
+    "programme",
 )
 """What a scenario event can do; see :mod:`cxsim.scenario` for each kind's target and value."""
 
@@ -350,6 +469,9 @@ class CXSimConfig:
     environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
     touchpoints: dict[str, TouchpointConfig] = field(default_factory=dict)
     finance: FinanceConfig = field(default_factory=FinanceConfig)
+    incentives: IncentivesConfig = field(default_factory=IncentivesConfig)
+    measurement: MeasurementConfig = field(default_factory=MeasurementConfig)
+    organisation: OrganisationConfig = field(default_factory=OrganisationConfig)
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
 
 
@@ -488,6 +610,8 @@ _EVENT_VALUE_RANGE = {
     "staffing_change": (0.0, None),
     "price_change": (-0.99, None),
     "competitor_campaign": (0.0, None),
+    "incentive_switch": (0.0, 1.0),
+    "programme": (0.0, 1.0),
 }
 
 
@@ -499,7 +623,13 @@ def _event_targets(cfg: CXSimConfig, kind: str) -> list[str] | None:
         "partner_disruption": list(cfg.partners),
         "quality_change": list(cfg.touchpoints),
         "integration_change": ["*"] + [f"{a}+{b}" for a in systems for b in systems if a < b],
+        "incentive_switch": list(SCHEMES),
+        "programme": list(PROGRAMMES),
     }.get(kind)
+
+
+PROGRAMMES = ("training", "vision_communication", "trait_hiring")
+"""Programmes an event can run (``programme`` events; value = intensity 0-1)."""
 
 
 def _check_events(cfg: CXSimConfig) -> None:
@@ -523,7 +653,7 @@ def _check_events(cfg: CXSimConfig) -> None:
         elif ev.target:
             raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} takes no target")
         lo, hi = _EVENT_VALUE_RANGE[ev.kind]
-        if ev.value is None and ev.kind != "outage":
+        if ev.value is None and ev.kind not in ("outage", "incentive_switch"):
             raise ConfigError(f"{key}.value", None, f"{ev.kind} needs a value")
         if ev.value is not None and (
             not math.isfinite(ev.value) or ev.value < lo or (hi is not None and ev.value > hi)

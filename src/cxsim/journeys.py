@@ -27,7 +27,8 @@ from cxsim.config import STAGES, CXSimConfig
 from cxsim.customers import CustomerPopulation
 from cxsim.employees import Workforce
 from cxsim.environment import OperatingEnvironment
-from cxsim.experience import csat_score, moment_value
+from cxsim.experience import csat_score, judgement, moment_value
+from cxsim.measurement import ContactLog
 from cxsim.partners import Partner
 from cxsim.scenario import Levers
 from cxsim.touchpoints import TouchpointTable
@@ -120,6 +121,8 @@ class JourneyEngine:
         # Support systems: where a partner's data must arrive for proactive notices.
         self._support_systems = np.unique(touchpoints.system[touchpoints.staffed])
         self.activity = DayActivity()
+        self.contacts = ContactLog.empty()
+        """The day's served staffed contacts, for KPIs and escalation."""
 
     # --- one interaction ------------------------------------------------------------------
 
@@ -131,14 +134,14 @@ class JourneyEngine:
         performance_shift: np.ndarray | float = 0.0,
         extra_effort: np.ndarray | float = 0.0,
         noticed: np.ndarray | None = None,
-    ) -> None:
-        """Customers ``idx`` live one moment at touchpoints ``tp`` and judge it.
+    ) -> np.ndarray:
+        """Customers ``idx`` live one moment at touchpoints ``tp`` and judge it; returns values.
 
         ``noticed`` marks must-be failures the customer was warned of in advance: they
         sting ``notice_relief`` less and do not count as broken promises.
         """
         if idx.size == 0:
-            return
+            return np.zeros(0)
         c, tps, rng, ex = self.customers, self.tps, self.rng, self.cfg.experience
         performance = (
             tps.quality[tp] + rng.normal(0.0, ex.performance_noise, idx.size) + performance_shift
@@ -163,6 +166,7 @@ class JourneyEngine:
         c.last_system[idx] = np.where(system >= 0, system, c.last_system[idx])
         self.activity.moments += idx.size
         self.activity.effort_sum += float(np.sum(effort))
+        return value
 
     def _try_channels(self, idx: np.ndarray, stage: str) -> tuple:
         """Customers ``idx`` try a channel of ``stage``, then another if it is down.
@@ -181,6 +185,7 @@ class JourneyEngine:
         ok = ~down
         failed_idx, failed_tp = idx[down], tp[down]
         self._interact(failed_idx, failed_tp, np.ones(failed_idx.size, dtype=bool))
+        c.issue_touchpoint[failed_idx] = failed_tp  # where a complaint would point
         self.activity.touchpoint_failures += failed_idx.size
         tries = rng.random(failed_idx.size) < self.cfg.fallback
         second = tps.choose(stage, seg[down], rng.random(failed_idx.size), exclude=failed_tp)
@@ -198,9 +203,29 @@ class JourneyEngine:
 
     # --- the day --------------------------------------------------------------------------
 
-    def run_day(self, day: int) -> DayActivity:
-        """Start new journeys, run their stages, serve support contacts, close journeys."""
+    def run_day(
+        self,
+        day: int,
+        time_factor: float = 1.0,
+        resolution_factor: float = 1.0,
+        context_penalty: float | None = None,
+    ) -> DayActivity:
+        """Start new journeys, run their stages, serve support contacts, close journeys.
+
+        Args:
+            day: Today.
+            time_factor: Time spent per contact relative to ``time_ratio`` (incentives).
+            resolution_factor: Resolution relative to its base (incentives, processes).
+            context_penalty: Resolution lost with a lost context (default from config).
+        """
         self.activity = act = DayActivity()
+        self._handling = {
+            "time_factor": time_factor,
+            "resolution_factor": resolution_factor,
+            "context_penalty": self.workforce.cfg.context_loss_resolution
+            if context_penalty is None
+            else context_penalty,
+        }
         c, rng, cfg = self.customers, self.rng, self.cfg
         active = c.view("active")
         # Issues left open on earlier days may come back today as repeat contacts, unless
@@ -230,7 +255,7 @@ class JourneyEngine:
         # Delivery by a partner (or the company), then use of the product.
         purchase_system = c.last_system[buyers]
         self.seek("delivery")
-        delivery_failed, noticed = self._deliver(buyers)
+        delivery_failed, noticed, delivery_tp = self._deliver(buyers)
         # A customer warned in advance calls less often ("where is my order?").
         contact = cfg.delivery_failure_contact * np.where(
             noticed, 1.0 - cfg.experience.notice_relief, 1.0
@@ -242,6 +267,8 @@ class JourneyEngine:
         use_failed = rng.random(buyers.size) < self.env.down_fraction[self.tps.system[use_tp]]
         problem = delivery_problem | use_failed | (rng.random(c.n)[buyers] < cfg.contact_need)
         self._interact(buyers, use_tp, use_failed)
+        # The complaint's root cause: the delivery if it failed, else the product.
+        c.issue_touchpoint[buyers] = np.where(delivery_problem, delivery_tp, use_tp)
         # The customer's context lives where the problem arose: the partner's system for a
         # failed delivery, the product's if it failed in use, the order's otherwise.
         c.last_system[buyers] = np.select(
@@ -266,7 +293,7 @@ class JourneyEngine:
         act.csat_satisfied = int(np.count_nonzero(csat_score(judged) >= 4))
         return act
 
-    def _deliver(self, buyers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _deliver(self, buyers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The delivery stage.
 
         A failed delivery is a must-be failure judged against the brand. When the
@@ -274,7 +301,7 @@ class JourneyEngine:
         failure and warns the customer first (with the integration level as chance).
 
         Returns:
-            ``(failed, noticed)`` per buyer.
+            ``(failed, noticed, touchpoint)`` per buyer.
         """
         c, tps, rng, env = self.customers, self.tps, self.rng, self.env
         tp = tps.choose("delivery", c.segment[buyers], rng.random(buyers.size))
@@ -293,7 +320,7 @@ class JourneyEngine:
         self.activity.partner_failures += int(np.count_nonzero(failed & (owner >= 0)))
         self.activity.notices += int(np.count_nonzero(noticed))
         self._interact(buyers, tp, failed, noticed=noticed)
-        return failed, noticed
+        return failed, noticed, tp
 
     def _data_sharing(self, system: np.ndarray) -> np.ndarray:
         """How well each given system shares data with the support systems (0-1)."""
@@ -328,7 +355,7 @@ class JourneyEngine:
         served = np.ones(reached.size, dtype=bool)
         resolved = np.zeros(reached.size, dtype=bool)
         wait = np.zeros(reached.size)
-        out = self.workforce.handle(tp[staffed], lost[staffed], tps)  # also on quiet days
+        out = self.workforce.handle(tp[staffed], lost[staffed], tps, **self._handling)
         served[staffed], resolved[staffed], wait[staffed] = (
             out.served,
             out.resolved,
@@ -340,11 +367,11 @@ class JourneyEngine:
         act.wait_minutes += float(out.wait_minutes.sum())
         self_service = ~staffed
         p_self = tps.resolution[tp[self_service]] * (
-            1.0 - self.workforce.cfg.context_loss_resolution * lost[self_service]
+            1.0 - self._handling["context_penalty"] * lost[self_service]
         )
         resolved[self_service] = rng.random(p_self.size) < p_self
 
-        self._interact(
+        value = self._interact(
             reached,
             tp,
             ~served,
@@ -352,6 +379,16 @@ class JourneyEngine:
             extra_effort=extra_effort
             + wait / ex.wait_effort_minutes
             + ex.context_loss_effort * lost,
+        )
+        handled = np.flatnonzero(staffed)[out.served]
+        c.last_employee[reached[handled]] = out.employee[out.served]
+        self.contacts = ContactLog(
+            customer=reached[handled],
+            employee=out.employee[out.served],
+            csat=csat_score(judgement(value[handled], ex.satisfied_anchor)),
+            resolved=resolved[handled],
+            first=first[handled],
+            minutes=out.handle_minutes[out.served],
         )
         act.contacts += reached.size
         act.repeat_contacts += int(np.count_nonzero(~first))

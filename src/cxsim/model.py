@@ -17,12 +17,15 @@ from cxsim import acquisition
 from cxsim.churn import attribute_causes, daily_hazard, hazard_terms
 from cxsim.config import STAGES, CXSimConfig, validate
 from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps
-from cxsim.employees import Workforce
+from cxsim.employees import WorkConditions, Workforce
 from cxsim.environment import OperatingEnvironment
 from cxsim.finance import daily_revenue
+from cxsim.incentives import FrontlineResponse, Pressure, pressure
 from cxsim.journeys import DayActivity, JourneyEngine
+from cxsim.measurement import Measured, Measurement
 from cxsim.metrics import MetricsRecorder, ratio
 from cxsim.network import SocialNetwork
+from cxsim.organisation import Organisation
 from cxsim.partners import Partner
 from cxsim.scenario import Levers, Timeline
 from cxsim.touchpoints import TouchpointTable
@@ -36,6 +39,7 @@ STREAMS = (
     "delivery",
     "use",
     "support",
+    "measurement",
     "churn",
     "acquisition",
     "workforce",
@@ -82,7 +86,15 @@ class CXEcosystemModel(mesa.Model):
         )
         self.environment = OperatingEnvironment(self, cfg.environment, cfg.customers.n)
         self.partners = [Partner(self, name, p) for name, p in cfg.partners.items()]
-        self.workforce = Workforce(cfg.employees, cfg.customers.n, self.rng)
+        self.organisation = Organisation(cfg.organisation, tps)
+        self.workforce = Workforce(
+            cfg.employees,
+            cfg.customers.n,
+            self.rng,
+            alignment=self.organisation.alignment_target(cfg.organisation.vision_communication),
+        )
+        self.frontline = FrontlineResponse(cfg.employees)
+        self.measurement = Measurement(cfg.measurement, self.rng)
         # The quantities scenario events may move, shared with the parts that read them.
         self.levers = Levers(
             forced_down=self.environment.forced_down,
@@ -92,6 +104,11 @@ class CXEcosystemModel(mesa.Model):
             staffing_ratio=cfg.employees.per_1000_customers,
             price_change=0.0,
             market_pull=0.0,
+            scheme=cfg.incentives.scheme,
+            strength=cfg.incentives.strength,
+            training=cfg.organisation.training,
+            vision_communication=cfg.organisation.vision_communication,
+            trait_hiring=cfg.organisation.trait_hiring,
         )
         self.timeline = Timeline(cfg.scenario, self)
         self.journeys = JourneyEngine(
@@ -136,9 +153,21 @@ class CXEcosystemModel(mesa.Model):
         self.seek("systems")
         self.environment.advance_day()
         active_at_start = self.customers.n_active
-        activity = self.journeys.run_day(day)
+        org, lv = self.organisation, self.levers
+        pay = pressure(lv.scheme, lv.strength, self.config.incentives)
+        self.frontline.update(pay)
+        activity = self.journeys.run_day(
+            day,
+            time_factor=self.frontline.time_factor(pay),
+            resolution_factor=self.frontline.resolution_factor(pay) * org.processes,
+            context_penalty=min(
+                self.config.employees.context_loss_resolution * org.technology, 1.0
+            ),
+        )
         ltr = self.customers.likelihood_to_recommend()
         active = self.customers.view("active")
+        self.seek("measurement")
+        measured = self._measure(pay, ltr, active)
         talk = acquisition.talk(self.config.customers.acquisition, ltr) * active
         self.seek("churn")
         causes = self._churn(day, talk)
@@ -146,8 +175,48 @@ class CXEcosystemModel(mesa.Model):
         acquired = self._acquire(day, float(talk.sum()))
         self.customers.drift_engagement()
         self.seek("workforce")
-        self.workforce.end_day(day, self.customers.n_active, self.levers.staffing_ratio)
-        self._record(day, active_at_start, activity, ltr, causes, acquired)
+        self._run_organisation(day, pay, activity)
+        self._record(day, active_at_start, activity, ltr, causes, acquired, measured, pay)
+
+    def _measure(self, pay: Pressure, ltr: np.ndarray, active: np.ndarray) -> Measured:
+        """Surveys and KPI reports, gamed by the employees who handled the cases."""
+        contacts, wf = self.journeys.contacts, self.workforce
+        alignment = wf.alignment[contacts.employee] if wf.size else np.zeros(0)
+
+        def gaming(kpi_pressure: float) -> np.ndarray:
+            return self.frontline.gaming(kpi_pressure, pay, alignment, self.organisation.motivation)
+
+        return self.measurement.day(
+            contacts, gaming(pay.csat + pay.nps), gaming(pay.fcr), gaming(pay.aht), ltr, active
+        )
+
+    def _run_organisation(self, day: int, pay: Pressure, activity: DayActivity) -> None:
+        """Feedback to the CX team, root-cause fixes, and the end of the working day."""
+        org, wf, lv, cfg = self.organisation, self.workforce, self.levers, self.config
+        contacts = self.journeys.contacts
+        org.escalate(
+            self.customers.issue_touchpoint[contacts.customer],
+            wf.alignment[contacts.employee] if wf.size else np.zeros(0),
+            self.rng,
+        )
+        org.fix_root_causes(self.timeline.baseline)
+        repeat_share = ratio(activity.repeat_contacts, activity.contacts)
+        # Stress follows workload, failure demand, time pressure and fear of penalties;
+        # being paid for resolving or pleasing customers is not a strain in itself.
+        fear = lv.strength * pay.punitive
+        load = 0.6 * wf.utilisation + 0.5 * repeat_share + 0.5 * pay.aht + 0.5 * fear
+        conditions = WorkConditions(
+            load=min(load, 1.0),
+            alignment_target=org.alignment_target(lv.vision_communication),
+            alignment_days=cfg.organisation.alignment_decay_days,
+            satisfaction_shift=0.4 * (org.motivation - 0.5) - 0.1 * fear,
+            new_hire_alignment=org.new_hire_alignment(
+                cfg.employees.new_hire_alignment, lv.trait_hiring
+            ),
+            new_hire_skill=org.new_hire_skill(cfg.employees.new_hire_skill),
+            training=org.training_gain(lv.training),
+        )
+        wf.end_day(day, self.customers.n_active, lv.staffing_ratio, conditions)
 
     def _churn(self, day: int, talk: np.ndarray) -> np.ndarray:
         """Each active customer leaves with its own hazard; neighbours of leavers take note.
@@ -212,8 +281,10 @@ class CXEcosystemModel(mesa.Model):
         ltr: np.ndarray,
         causes: np.ndarray,
         acquired: int,
+        measured: Measured,
+        pay: Pressure,
     ) -> None:
-        c, cfg, wf = self.customers, self.config, self.workforce
+        c, cfg, wf, org = self.customers, self.config, self.workforce, self.organisation
         act = activity.as_dict()
         for key, value in act.items():
             self.totals[key] = self.totals.get(key, 0) + value
@@ -229,6 +300,7 @@ class CXEcosystemModel(mesa.Model):
             + wf.hires_today * cfg.employees.hiring_cost
             + self.environment.cost_per_day
             + sum(p.jobs_today * p.cfg.cost_per_job for p in self.partners)
+            + org.daily_cost(self.levers, wf, cfg.customers.n)
         )
         acquisition_spend = (
             cfg.finance.marketing_share * revenue + acquired * cfg.finance.acquisition_cost
@@ -262,7 +334,23 @@ class CXEcosystemModel(mesa.Model):
                 "waiting_time": ratio(act["wait_minutes"], act["staffed_contacts"]),
                 "employee_utilisation": wf.utilisation,
                 "employees": wf.size,
-                "employee_skill": float(wf.skill.mean()) if wf.size else 0.0,
+                "employee_skill": wf.mean("skill"),
+                "employee_stress": wf.mean("stress"),
+                "employee_satisfaction": wf.mean("satisfaction"),
+                "employee_alignment": wf.mean("alignment"),
+                "employee_quits": wf.quits_today,
+                "incentive_pressure": pay.total,
+                "service_standard": self.frontline.standard,
+                "nps_measured": measured.nps,
+                "nps_relationship": measured.nps_relationship,
+                "nps_contacts_true": measured.nps_contacts_true,
+                "csat_measured": measured.csat,
+                "csat_contacts_true": measured.csat_true,
+                "first_contact_resolution_measured": measured.fcr,
+                "avg_handling_time_measured": measured.aht,
+                "survey_responses": measured.responses,
+                "escalations": org.escalations_today,
+                "root_cause_fixes": org.fixes_today,
                 "handoffs": act["handoffs"],
                 "context_losses": act["context_losses"],
                 "gave_up": act["gave_up"],

@@ -121,6 +121,18 @@ class RunResult:
     out_dir: Path | None = None
 
 
+LAST30 = (
+    "nps_measured",
+    "nps_contacts_true",
+    "nps_relationship",
+    "csat_measured",
+    "csat_contacts_true",
+    "employee_skill",
+    "employee_alignment",
+)
+"""Daily metrics summarised by their mean over the last 30 days."""
+
+
 def summarise(model: CXEcosystemModel, metrics: pd.DataFrame, customers: pd.DataFrame) -> dict:
     """Totals and averages of a run.
 
@@ -158,6 +170,18 @@ def summarise(model: CXEcosystemModel, metrics: pd.DataFrame, customers: pd.Data
         "avg_handling_time": pooled("handle_minutes", "served"),
         "waiting_time": pooled("wait_minutes", "staffed_contacts"),
         "employee_utilisation": float(metrics["employee_utilisation"].mean()),
+        # what management sees (survey metrics are already rolling windows)
+        **{f"{k}_last30": float(tail[k].mean()) for k in LAST30},
+        "first_contact_resolution_measured": float(
+            metrics["first_contact_resolution_measured"].mean()
+        ),
+        "avg_handling_time_measured": float(metrics["avg_handling_time_measured"].mean()),
+        # the workforce and the feedback loop
+        "employee_satisfaction": float(metrics["employee_satisfaction"].mean()),
+        "employee_stress": float(metrics["employee_stress"].mean()),
+        "employee_quits": int(metrics["employee_quits"].sum()),
+        "escalations": int(metrics["escalations"].sum()),
+        "root_cause_fixes": int(metrics["root_cause_fixes"].sum()),
         "revenue": float(metrics["revenue"].sum()),
         "cost": float(metrics["cost"].sum()),
         "profit": float(metrics["profit"].sum()),

@@ -16,6 +16,10 @@ integration_change   ``a+b`` systems, or ``*``    integration level of the pair(
 staffing_change      (none)                       employees per 1000 customers
 price_change         (none)                       relative price change (+0.1 = +10%)
 competitor_campaign  (none)                       log hazard ratio of churn (switching pull)
+incentive_switch     a scheme (``aht``, ``fcr`` …)  strength (default: keep the current one)
+programme            ``training``,                intensity (0-1)
+                     ``vision_communication``,
+                     ``trait_hiring``
 ==================== ============================ ======================================
 
 A price change moves revenue and, through ``customers.churn.price_effect``, churn; price
@@ -51,28 +55,28 @@ class Levers:
     price_change: float
     market_pull: float
     """Extra log hazard ratio of churn from outside the company (competitors)."""
+    scheme: str
+    """The incentive scheme in force (``cxsim.incentives``)."""
+    strength: float
+    training: float
+    vision_communication: float
+    trait_hiring: float
 
     def copy(self) -> Levers:
         """An independent copy (arrays copied)."""
-        return Levers(
-            self.forced_down.copy(),
-            self.reliability.copy(),
-            self.quality.copy(),
-            self.integration.copy(),
-            self.staffing_ratio,
-            self.price_change,
-            self.market_pull,
-        )
+        copied = Levers(**vars(self))
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(copied, name, value.copy())
+        return copied
 
     def reset_to(self, baseline: Levers) -> None:
         """Set every lever back to ``baseline`` in place (arrays keep their identity)."""
-        self.forced_down[:] = baseline.forced_down
-        self.reliability[:] = baseline.reliability
-        self.quality[:] = baseline.quality
-        self.integration[:] = baseline.integration
-        self.staffing_ratio = baseline.staffing_ratio
-        self.price_change = baseline.price_change
-        self.market_pull = baseline.market_pull
+        for name, value in vars(baseline).items():
+            if isinstance(value, np.ndarray):
+                getattr(self, name)[:] = value
+            else:
+                setattr(self, name, value)
 
 
 class Timeline:
@@ -130,3 +134,9 @@ class Timeline:
                 lv.price_change = ev.value
             case "competitor_campaign":
                 lv.market_pull = ev.value
+            case "incentive_switch":
+                lv.scheme = ev.target
+                if ev.value is not None:
+                    lv.strength = ev.value
+            case "programme":
+                setattr(lv, ev.target, ev.value)
