@@ -168,7 +168,8 @@ class Workforce:
         self.utilisation = min(demand / capacity, 1.0) if capacity > 0 else float(n > 0)
         if n == 0:
             empty = np.zeros(0)
-            return ContactOutcome(empty.astype(bool), empty.astype(bool), empty, empty, empty)
+            none = empty.astype(bool)
+            return ContactOutcome(none, none, empty, empty, empty.astype(np.int64))
         # Beyond capacity a fair random share of the contacts is not served today.
         served = rng.random(n) < (min(capacity / demand, 1.0) if demand > 0 else 1.0)
         # Every employee is on duty for their share of the day's minutes, so the queue's

@@ -392,7 +392,9 @@ class JourneyEngine:
         )
         act.contacts += reached.size
         act.repeat_contacts += int(np.count_nonzero(~first))
-        act.first_contacts += int(np.count_nonzero(first))
+        # FCR counts first contacts someone actually served (an unanswered call is a
+        # failure of access, counted in waiting time and gave_up, not of resolution)
+        act.first_contacts += int(np.count_nonzero(first & served))
         act.first_contact_resolved += int(np.count_nonzero(first & resolved))
         act.handoffs += int(np.count_nonzero(handoff))
         act.context_losses += int(np.count_nonzero(lost))

@@ -38,7 +38,7 @@ METRICS: dict[str, str] = {
     "partner_failures": "partner jobs that failed (e.g. late deliveries)",
     "contacts": "support contacts that reached a channel",
     "repeat_contacts": "support contacts about an issue already raised",
-    "first_contact_resolution": "share of first contacts that resolved the issue",
+    "first_contact_resolution": "share of served first contacts that resolved the issue",
     "avg_handling_time": "mean minutes spent per served staffed contact",
     "waiting_time": "mean minutes waited per staffed contact (unserved count the maximum)",
     "employee_utilisation": "share of workforce minutes demanded by contacts (capped at 1)",

@@ -32,7 +32,7 @@ from cxsim.employees import Workforce
 from cxsim.scenario import Levers
 from cxsim.touchpoints import TouchpointTable
 
-TRAINING_GAIN = 0.003
+TRAINING_GAIN = 0.005
 """Share of the gap to full skill that full-intensity training closes per day."""
 
 
