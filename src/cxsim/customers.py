@@ -79,7 +79,6 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "issue_open": (np.bool_, False),
     "issue_day": (np.int32, 0),
     "issue_touchpoint": (np.int16, -1),
-    "last_employee": (np.int32, -1),
     "attempts": (np.int16, 0),
     "last_system": (np.int16, -1),
     "moments": (np.int16, 0),
@@ -188,7 +187,6 @@ class CustomerPopulation:
         self.peak[idx] = 0.0
         self.end[idx] = 0.0
         self.must_be_failed[idx] = False
-        self.last_employee[idx] = -1
         self.journeys[idx] += 1
 
     def live(self, idx: np.ndarray, value: np.ndarray, must_be_failed: np.ndarray) -> None:

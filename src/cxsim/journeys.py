@@ -381,7 +381,6 @@ class JourneyEngine:
             + ex.context_loss_effort * lost,
         )
         handled = np.flatnonzero(staffed)[out.served]
-        c.last_employee[reached[handled]] = out.employee[out.served]
         self.contacts = ContactLog(
             customer=reached[handled],
             employee=out.employee[out.served],
