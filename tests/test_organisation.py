@@ -19,6 +19,13 @@ def _culture(level: float) -> list[str]:
     return [CULTURE.format(k, level) for k in ("values", "norms", "artefacts")]
 
 
+def test_config_schemes_and_incentive_presets_agree():
+    from cxsim.config import SCHEMES
+    from cxsim.incentives import PRESETS
+
+    assert set(SCHEMES) == {*PRESETS, "balanced"}
+
+
 def test_every_scheme_is_a_weighting_of_the_same_kpis():
     cfg = IncentivesConfig()
     assert pressure("none", 1.0, cfg).total == 0

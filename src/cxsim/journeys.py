@@ -49,7 +49,6 @@ class DayActivity:
     effort_sum: float = 0.0
     touchpoint_failures: int = 0
     fallbacks: int = 0
-    partner_jobs: int = 0
     partner_failures: int = 0
     contacts: int = 0
     repeat_contacts: int = 0
@@ -316,7 +315,6 @@ class JourneyEngine:
                 )
                 notice_chance[mine] = self._data_sharing(tps.system[tp[mine]])
         noticed = failed & (rng.random(buyers.size) < notice_chance)
-        self.activity.partner_jobs += int(np.count_nonzero(owner >= 0))
         self.activity.partner_failures += int(np.count_nonzero(failed & (owner >= 0)))
         self.activity.notices += int(np.count_nonzero(noticed))
         self._interact(buyers, tp, failed, noticed=noticed)

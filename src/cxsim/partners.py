@@ -28,16 +28,13 @@ class Partner(mesa.Agent):
         self.name = name
         self.cfg = cfg
         self.jobs_today = 0
-        self.failures_today = 0
 
     def perform(self, u: np.ndarray, reliability: float) -> np.ndarray:
         """Perform one job per uniform draw ``u`` at today's reliability; returns failures."""
         failed = u >= reliability
         self.jobs_today += u.size
-        self.failures_today += int(failed.sum())
         return failed
 
     def step(self) -> None:
         """Start a new day's job count."""
         self.jobs_today = 0
-        self.failures_today = 0
