@@ -155,10 +155,27 @@ def compare_main(argv: list[str]) -> None:
     print(f"cxsim: {len(runs.seeds)} replications per scenario; results in {out}")
 
 
+SUBCOMMANDS: dict[str, str] = {
+    "compare": "cxsim.cli:compare_main",
+}
+"""``cxsim NAME ...`` runs the function at ``module:function`` with the remaining arguments.
+
+Each subcommand lives in its own module and is imported only when it is asked for, so
+the plain ``cxsim`` run does not pay for their imports."""
+
+
 def main() -> None:
-    """Console entry point (``cxsim``; ``cxsim compare ...`` for scenario comparisons)."""
-    if sys.argv[1:2] == ["compare"]:
-        compare_main(sys.argv[2:])
+    """Console entry point: one job, a sweep (``-m``) or a subcommand.
+
+    ``cxsim [overrides]`` runs one job, ``cxsim -m ...`` a sweep and ``cxsim NAME ...`` one
+    of :data:`SUBCOMMANDS`.
+    """
+    import importlib
+
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name in SUBCOMMANDS:
+        module, _, function = SUBCOMMANDS[name].partition(":")
+        getattr(importlib.import_module(module), function)(sys.argv[2:])
         return
     try:
         precheck(sys.argv[1:])
