@@ -11,11 +11,12 @@ their confidence intervals are much narrower than those of two independent means
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -206,25 +207,39 @@ def run_scenarios(
     return ScenarioRuns(named, seeds, baseline, summaries, daily, event_days)
 
 
-def _execute(jobs: dict, n_jobs: int | None, progress: bool) -> dict:
-    """Run the jobs, in worker processes unless ``n_jobs == 1``; results keyed like jobs."""
+def _execute(
+    jobs: dict,
+    n_jobs: int | None,
+    progress: bool,
+    job: Callable[[Any], Any] = _job,
+    desc: str = "cxsim compare",
+) -> dict:
+    """Run the jobs, in worker processes unless ``n_jobs == 1``; results keyed like jobs.
+
+    Args:
+        jobs: Key -> the argument of ``job`` (by default a list of overrides).
+        n_jobs: Worker processes (default: every core; 1 runs in this process).
+        progress: Show a progress bar.
+        job: A module-level function (workers import it by name) run once per job.
+        desc: Label of the progress bar.
+    """
     workers = min(n_jobs or os.cpu_count() or 1, len(jobs))
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(jobs), desc="cxsim compare", unit="run", leave=False)
+        bar = tqdm(total=len(jobs), desc=desc, unit="run", leave=False)
     results = {}
     try:
         if workers <= 1:
             for key, overrides in jobs.items():
-                results[key] = _job(overrides)
+                results[key] = job(overrides)
                 if bar:
                     bar.update()
         else:
             # spawn: workers start clean (no inherited threads or state), as on any OS
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(_job, overrides): key for key, overrides in jobs.items()}
+                futures = {pool.submit(job, overrides): key for key, overrides in jobs.items()}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
                     if bar:
