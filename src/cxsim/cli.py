@@ -14,10 +14,12 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from cxsim.config import ConfigError, register, validate
 from cxsim.run import config_dir, config_error, load_config, simulate, write_outputs
+from cxsim.sweep import JobFolder, config_hash
 
 _NO_RUN_FLAGS = {
     "--help",
@@ -83,19 +85,37 @@ register()
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
-def _app(cfg: DictConfig) -> float:
-    """Run one job and write its outputs into Hydra's output folder."""
+def _app(cfg: DictConfig) -> float | None:
+    """Run one job and write its outputs into Hydra's output folder.
+
+    In a sweep (``-m``), a job whose folder already holds complete results of the same
+    config (same hash) is skipped, so re-running an interrupted sweep's command with the
+    same ``hydra.sweep.dir`` runs only the jobs that have no results yet.
+    """
     typed = validate(cfg)
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
-    result = simulate(typed, progress=typed.progress and sys.stderr.isatty())
-    write_outputs(result, out_dir)
-    s = result.summary
-    print(
-        f"cxsim: {typed.days} days, {s['customers_initial']} -> {s['customers_final']} customers, "
-        f"NPS {s['nps_true_last30']:+.1f}, annual churn {100 * s['annual_churn_rate']:.1f}%, "
-        f"profit {s['profit']:,.0f}; results in {out_dir}"
-    )
-    return s["profit"]
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    job, key = JobFolder(out_dir), config_hash(typed)
+    sweep = hc.mode == RunMode.MULTIRUN
+    if sweep and job.has_result(key):
+        s = job.summary() or {}
+        print(f"cxsim: results of this config already in {out_dir}; skipped")
+    else:
+        with job.running(key):
+            result = simulate(typed, progress=typed.progress and sys.stderr.isatty())
+            write_outputs(result, out_dir)
+        s = result.summary
+        print(
+            f"cxsim: {typed.days} days, {s['customers_initial']} -> {s['customers_final']} "
+            f"customers, NPS {s['nps_true_last30']:+.1f}, annual churn "
+            f"{100 * s['annual_churn_rate']:.1f}%, profit {s['profit']:,.0f}; results in {out_dir}"
+        )
+    if sweep:
+        from cxsim.sweep_status import sweep_status
+
+        status = sweep_status(Path(hc.runtime.cwd) / hc.sweep.dir)
+        print(f"cxsim sweep: {status.line()}", flush=True)
+    return s.get("profit")
 
 
 def compare_main(argv: list[str]) -> None:
@@ -157,6 +177,8 @@ def compare_main(argv: list[str]) -> None:
 
 SUBCOMMANDS: dict[str, str] = {
     "compare": "cxsim.cli:compare_main",
+    "aggregate": "cxsim.sweep_aggregate:aggregate_main",
+    "sweep-status": "cxsim.sweep_status:status_main",
 }
 """``cxsim NAME ...`` runs the function at ``module:function`` with the remaining arguments.
 

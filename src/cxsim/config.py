@@ -458,6 +458,9 @@ class CXSimConfig:
     """Everything a run needs. ``seed``, ``days`` and ``customers.n`` are the usual knobs."""
 
     seed: int = between(0, 0)
+    replication: int | None = between(None, 0)
+    """Replication number in a sweep: when set, the run's seed is derived from ``seed``,
+    this number and the rest of the config (see :func:`cxsim.sweep.job_seed`)."""
     days: int = between(365, 1)
     progress: bool = True
     write_customers: bool = False

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from cxsim.customers import CHURN_CAUSES
 from cxsim.finance import lifetime_value
 from cxsim.metrics import ratio
 from cxsim.model import CXEcosystemModel
+from cxsim.sweep import RECORD, job_record, seeded
 
 
 def config_dir() -> Path:
@@ -112,6 +114,7 @@ class RunResult:
         config: The validated configuration that ran.
         customers: Per-customer end-of-run table (segment, tenure, churned, cause).
         out_dir: Where the outputs were written, if they were.
+        elapsed_seconds: Wall time of the simulation.
     """
 
     metrics: pd.DataFrame
@@ -119,6 +122,7 @@ class RunResult:
     config: CXSimConfig
     customers: pd.DataFrame
     out_dir: Path | None = None
+    elapsed_seconds: float | None = None
 
 
 LAST30 = (
@@ -190,12 +194,18 @@ def summarise(model: CXEcosystemModel, metrics: pd.DataFrame, customers: pd.Data
 
 
 def simulate(cfg: CXSimConfig, progress: bool = False) -> RunResult:
-    """Simulate a validated configuration in memory (nothing is written)."""
-    model = CXEcosystemModel(cfg)
+    """Simulate a validated configuration in memory (nothing is written).
+
+    A replication (``replication`` set) runs with its derived seed
+    (:func:`cxsim.sweep.job_seed`), which the summary's ``seed`` records.
+    """
+    start = time.perf_counter()
+    model = CXEcosystemModel(seeded(cfg))
     model.run(progress=progress)
     metrics = model.metrics()
     customers = model.customer_table()
-    return RunResult(metrics, summarise(model, metrics, customers), cfg, customers)
+    summary = summarise(model, metrics, customers)
+    return RunResult(metrics, summary, cfg, customers, elapsed_seconds=time.perf_counter() - start)
 
 
 def publish(out_dir: Path, write: Callable[[Path], None], marker: str) -> Path:
@@ -221,8 +231,9 @@ def publish(out_dir: Path, write: Callable[[Path], None], marker: str) -> Path:
 def write_outputs(result: RunResult, out_dir: Path) -> Path:
     """Write config, metrics (Parquet, CSV), figure, optional customer table, then summary.
 
-    ``summary.json`` is moved into place last: its presence means the run is complete
-    (see :func:`publish`).
+    ``job.json`` (config hash, seeds, run time; see :func:`cxsim.sweep.job_record`) comes
+    with them. ``summary.json`` is moved into place last: its presence means the run is
+    complete (see :func:`publish`).
     """
     from cxsim.plots import plot_main_metrics
 
@@ -233,6 +244,8 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
         if result.config.write_customers:
             result.customers.to_parquet(staging / "customers.parquet")
         plot_main_metrics(result.metrics, staging / "metrics.png")
+        record = job_record(result.config, result.elapsed_seconds)
+        (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n")
         (staging / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
 
     result.out_dir = publish(Path(out_dir), write, marker="summary.json")
