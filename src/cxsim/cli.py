@@ -179,6 +179,7 @@ SUBCOMMANDS: dict[str, str] = {
     "compare": "cxsim.cli:compare_main",
     "aggregate": "cxsim.sweep_aggregate:aggregate_main",
     "sweep-status": "cxsim.sweep_status:status_main",
+    "reproduce": "cxsim.reproduce:main",
 }
 """``cxsim NAME ...`` runs the function at ``module:function`` with the remaining arguments.
 

@@ -117,6 +117,42 @@ def plot_effects(
     return _finish(fig, path)
 
 
+def plot_checks(table: pd.DataFrame, title: str = "", path: str | Path | None = None) -> Figure:
+    """An experiment's checks: each value with its 95% CI over the band it must lie in.
+
+    Args:
+        table: One row per check (``metric``, ``contrast``, ``value``, ``ci_low``,
+            ``ci_high``, ``band_low``, ``band_high``, ``passed``), as from
+            :func:`cxsim.reproduce.evaluate`.
+        title: The figure's title.
+        path: Where to save a PNG, if given.
+    """
+    n = len(table)
+    fig, axes = plt.subplots(
+        n, 1, figsize=(7.5, 0.5 + 1.0 * n), squeeze=False, constrained_layout=True
+    )
+    for ax, row in zip(axes.flat, table.itertuples(), strict=True):
+        lo = None if pd.isna(row.band_low) else row.band_low
+        hi = None if pd.isna(row.band_high) else row.band_high
+        span = [v for v in (lo, hi, row.ci_low, row.ci_high, row.value) if v is not None]
+        width = (max(span) - min(span)) or 1.0
+        left = lo if lo is not None else min(span) - 0.3 * width
+        right = hi if hi is not None else max(span) + 0.3 * width
+        ax.axvspan(left, right, color="tab:green", alpha=0.15, lw=0)
+        for edge in (lo, hi):
+            if edge is not None:
+                ax.axvline(edge, color="tab:green", lw=1)
+        colour = "tab:blue" if row.passed else "tab:red"
+        err = [[row.value - row.ci_low], [row.ci_high - row.value]]
+        ax.errorbar([row.value], [0], xerr=err, fmt="o", color=colour, capsize=4)
+        ax.axvline(0, color="black", lw=0.6, ls=":")
+        ax.set_yticks([])
+        ax.set_xlim(min(*span, left) - 0.1 * width, max(*span, right) + 0.1 * width)
+        ax.set_title(f"{row.metric}: {row.contrast}", fontsize=9, loc="left")
+    fig.suptitle(f"{title}\nvalue and 95% CI (dot) against the expected band (green)")
+    return _finish(fig, path)
+
+
 def plot_scenarios_over_time(
     runs: ScenarioRuns,
     metrics: Sequence[str] = KEY_DAILY,
