@@ -5,7 +5,7 @@ arms compared, the replications of each tier and the expected result as bands) a
 README that says where each band comes from. :func:`reproduce` runs the arms with common
 random numbers (:func:`cxsim.compare.run_scenarios`), computes every check's value and
 confidence interval over replications, and passes a check only when the whole interval
-lies inside its band: a direction (``[0, null]``) or a range of magnitudes.
+lies strictly inside its band: a direction (``[0, null]``) or a range of magnitudes.
 
 A check is a linear contrast of arms, taken per replication so that common random
 numbers cancel the noise the arms share: ``{fcr: 1, aht: -1}`` is "FCR minus AHT",
@@ -89,11 +89,15 @@ class Check:
         )
 
     def inside(self, low: float, high: float) -> bool:
-        """Whether the interval ``[low, high]`` lies inside the band."""
+        """Whether the interval ``[low, high]`` lies strictly inside the band.
+
+        Strictly, so that a direction band ``[0, null]`` is not passed by an effect that is
+        exactly zero in every replication (a mechanism switched off).
+        """
         lo, hi = self.band
         if math.isnan(low) or math.isnan(high):
             return False
-        return (lo is None or low >= lo) and (hi is None or high <= hi)
+        return (lo is None or low > lo) and (hi is None or high < hi)
 
 
 @dataclass
