@@ -180,6 +180,9 @@ SUBCOMMANDS: dict[str, str] = {
     "aggregate": "cxsim.sweep_aggregate:aggregate_main",
     "sweep-status": "cxsim.sweep_status:status_main",
     "reproduce": "cxsim.reproduce:main",
+    "sensitivity": "cxsim.sensitivity:sensitivity_main",
+    "calibrate": "cxsim.calibration:calibrate_main",
+    "survival": "cxsim.survival:survival_main",
 }
 """``cxsim NAME ...`` runs the function at ``module:function`` with the remaining arguments.
 

@@ -1,0 +1,145 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxsim
+from cxsim.calibration import calibrate, calibrate_main, read_observed, sbg_fit
+from cxsim.config import ConfigError
+from cxsim.survival import retention_curves, survival_at
+
+# one segment, pure sBG churn (no experience or network effects, no acquisition)
+ONE_SEGMENT = [
+    "experiment=sbg_docking",
+    "customers.segments.value_seekers.share=1",
+    "customers.segments.digital_natives.share=0",
+    "customers.segments.loyal_traditionalists.share=0",
+]
+A, B = "customers.segments.value_seekers.churn_a", "customers.segments.value_seekers.churn_b"
+
+
+def _weekly_cohort(overrides, n, weeks, seed):
+    """A cohort survival table in weeks, made by the model itself."""
+    result = cxsim.run([*overrides, f"customers.n={n}", f"days={7 * weeks}", f"seed={seed}"])
+    curve = retention_curves(result, by=[], acquired=(0, 0))
+    periods = np.arange(weeks + 1)
+    share = survival_at(curve, periods * 7.0)["survival"].to_numpy()
+    return pd.DataFrame({"period": periods, "surviving": np.round(share * n).astype(int)})
+
+
+def test_calibration_recovers_sbg_shapes_from_model_data():
+    truth = {A: 0.5, B: 30.0}
+    data = _weekly_cohort([*ONE_SEGMENT, f"{A}=0.5", f"{B}=30"], 1000, 20, seed=101)
+    result = calibrate(
+        data,
+        [f"{A}=0.05:5", f"{B}=3:3000"],
+        unit="weeks",
+        overrides=[*ONE_SEGMENT, "customers.n=2000"],
+        seed=7,  # a different seed from the data's: the simulated cohort is a new sample
+        project=4,
+        max_evaluations=20,
+        n_jobs=1,  # small runs: worker start-up would cost more than it saves
+    )
+    est = result.estimates.set_index("parameter")
+    assert result.statistics["curvature_ok"]
+    for name, value in truth.items():
+        row = est.loc[name]
+        assert row["ci_low"] < value < row["ci_high"], (name, row.to_dict())
+        # informative, not a blanket interval: within a factor of 3 of the estimate
+        assert row["ci_high"] / row["ci_low"] < 9
+    assert result.statistics["log_likelihood"] < 0
+    assert result.statistics["rmse"] < 0.03
+    curve = result.curve
+    assert curve["projected"].sum() == 4 and curve.loc[curve["projected"], "observed"].isna().all()
+    assert (np.diff(curve["simulated"]) <= 0).all()  # a survival curve never rises
+
+
+def test_sbg_closed_form_starts_near_the_truth():
+    data = _weekly_cohort([*ONE_SEGMENT, f"{A}=0.5", f"{B}=30"], 3000, 20, seed=3)
+    a, b = sbg_fit(read_observed(data, "weeks"))
+    assert a == pytest.approx(0.5, rel=0.3) and b == pytest.approx(30, rel=0.4)
+
+
+def test_calibration_recovers_the_strength_of_experience_effects():
+    # the full model, experience on; the data come from doubled experience effects on churn
+    base = ["network.kind=none", "customers.acquisition.enabled=false"]
+    doubled = [
+        "customers.churn.satisfaction_effect=8",
+        "customers.churn.trust_effect=4",
+        "customers.churn.engagement_effect=4",
+    ]
+    data = _weekly_cohort([*base, *doubled], 1500, 16, seed=21)
+    result = calibrate(
+        data,
+        ["experience_effect_scale=0.2:5"],
+        unit="weeks",
+        overrides=[*base, "customers.n=1500"],
+        seed=4,
+        max_evaluations=12,
+        n_jobs=1,
+    )
+    row = result.estimates.iloc[0]
+    assert row["ci_low"] < 2.0 < row["ci_high"], row.to_dict()
+    assert row["ci_low"] > 1.0  # and distinguishable from the default strength
+
+
+def test_churn_series_on_the_command_line(tmp_path):
+    # weekly churn rates of a pure-sBG population; fit the scale of every segment's b
+    base = ["experiment=sbg_docking", "customers.n=2000"]
+    result = cxsim.run([*base, "days=112", "seed=21"])
+    churn = result.metrics["churn"].to_numpy().reshape(16, 7).sum(axis=1)
+    active = np.concatenate([[2000], result.metrics["active_customers"].to_numpy()])[::7][:16]
+    rates = pd.DataFrame({"period": np.arange(1, 17), "churn_rate": churn / active})
+    path = tmp_path / "rates.csv"
+    rates.to_csv(path, index=False)
+    out = tmp_path / "fit"
+    argv = [str(path), "--unit", "weeks", "--fit", "churn_b_scale=0.1:10", "-s", "4", "-j", "1"]
+    argv += ["--max-evaluations", "12", "--project", "4", "--bands", "4", "-o", str(out)]
+    # four times the observed customers, so the simulated rates' own noise stays small
+    calibrate_main([*argv, "--", "experiment=sbg_docking", "customers.n=8000"])
+    assert sorted(p.name for p in out.iterdir()) == [
+        "calibration.png",
+        "curve.csv",
+        "curve.parquet",
+        "estimates.csv",
+        "evaluations.parquet",
+        "fit.json",
+    ]
+    stats = json.loads((out / "fit.json").read_text())
+    assert stats["kind"] == "churn_rate" and stats["log_likelihood"] is None
+    curve = pd.read_csv(out / "curve.csv")
+    assert len(curve) == 20 and curve["band_low"].notna().all()
+    assert (curve["band_low"] <= curve["band_high"]).all()
+    row = pd.read_csv(out / "estimates.csv").iloc[0]  # the data's b are the defaults
+    assert row["ci_low"] < 1.0 < row["ci_high"], row.to_dict()
+    assert row["ci_high"] / row["ci_low"] < 4
+
+
+@pytest.mark.parametrize(
+    ("table", "unit", "key"),
+    [
+        ({"period": [0, 1], "surviving": [100, 90]}, "fortnights", "unit"),
+        ({"period": [1, 2], "surviving": [100, 90]}, "weeks", "data:period"),
+        ({"period": [0, 1], "surviving": [100, 110]}, "weeks", "data:surviving"),
+        ({"period": [0, 0], "surviving": [100, 90]}, "weeks", "data:period"),
+        ({"period": [0, 1.5], "surviving": [100, 90]}, "weeks", "data:period"),
+        ({"period": [1, 2], "churn_rate": [0.1, 1.2]}, "weeks", "data:churn_rate"),
+        ({"week": [0, 1], "surviving": [100, 90]}, "weeks", "data columns"),
+    ],
+)
+def test_bad_data_fails_before_anything_runs(table, unit, key):
+    with pytest.raises(ConfigError) as err:
+        calibrate(pd.DataFrame(table), ["experience_effect_scale=0.5:2"], unit=unit)
+    assert err.value.key == key
+
+
+def test_unit_and_parameters_are_checked():
+    data = pd.DataFrame({"period": [0, 1, 2], "surviving": [100, 90, 85]})
+    with pytest.raises(ConfigError, match="unit"):
+        calibrate(data, ["experience_effect_scale=0.5:2"])
+    with pytest.raises(ConfigError) as err:
+        calibrate(data, ["customers.segments.nobody.churn_a=0.1:2"], unit="weeks")
+    assert err.value.key == "customers.segments.nobody.churn_a"
+    obs = read_observed(data, "months")
+    assert obs.days[-1] == pytest.approx(2 * 365.25 / 12) and obs.horizon_days == 61
