@@ -139,3 +139,15 @@ def test_aggregate_reads_finished_jobs_and_ignores_the_rest(tmp_path):
     written = table.write(tmp_path / "out" / "sweep.parquet")
     assert [p.name for p in written] == ["sweep.parquet", "sweep_daily.parquet"]
     pd.testing.assert_frame_equal(pd.read_parquet(written[0]), table.jobs)
+
+
+def test_checking_a_sweep_applies_each_candidates_values_alone():
+    from cxsim.config import ConfigError
+    from cxsim.run import check_configs
+
+    assert check_configs([[f"replication={r}", "days=5"] for r in range(50)]) == 50
+    # the first candidate's customers.n must not leak into the second
+    with pytest.raises(ConfigError, match="market_size"):
+        check_configs([["customers.n=100"], ["customers.acquisition.market_size=500"]])
+    with pytest.raises(ConfigError, match="partners='nope'"):
+        check_configs([["days=5"], ["partners=nope"]])

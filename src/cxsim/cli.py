@@ -18,7 +18,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from cxsim.config import ConfigError, register, validate
-from cxsim.run import config_dir, config_error, load_config, simulate, write_outputs
+from cxsim.run import check_configs, config_dir, config_error, simulate, write_outputs
 from cxsim.sweep import JobFolder, config_hash
 
 _NO_RUN_FLAGS = {
@@ -77,8 +77,7 @@ def precheck(argv: list[str]) -> None:
         candidates = _expand_sweeps(overrides) if multirun else [overrides]
     except Exception as exc:  # the sweep syntax itself is wrong
         raise config_error(exc, overrides) from exc
-    for candidate in itertools.islice(candidates, 1000):
-        load_config(candidate)
+    check_configs(itertools.islice(candidates, 1000))
 
 
 register()
