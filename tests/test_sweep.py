@@ -151,3 +151,29 @@ def test_checking_a_sweep_applies_each_candidates_values_alone():
         check_configs([["customers.n=100"], ["customers.acquisition.market_size=500"]])
     with pytest.raises(ConfigError, match="partners='nope'"):
         check_configs([["days=5"], ["partners=nope"]])
+
+
+@pytest.mark.parametrize(
+    ("launcher", "target", "setting"),
+    [
+        ("local", "JoblibLauncher", ("n_jobs", 3)),
+        ("slurm", "SlurmLauncher", ("cpus_per_task", 1)),
+        ("slurm_local", "LocalLauncher", ("cpus_per_task", 1)),
+        ("ray_local", "RayLauncher", ("ray.init.num_cpus", 3)),
+        ("ray_cluster", "RayLauncher", ("ray.init.address", "auto")),
+    ],
+)
+def test_shipped_launcher_configs_compose(launcher, target, setting, monkeypatch):
+    from hydra import compose, initialize_config_dir
+
+    from cxsim.config import register
+    from cxsim.run import config_dir
+
+    monkeypatch.setenv("CXSIM_WORKERS", "3")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    register()
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        cfg = compose("config", [f"hydra/launcher={launcher}"], return_hydra_config=True)
+    chosen = cfg.hydra.launcher
+    assert chosen._target_.endswith(target)
+    assert OmegaConf.select(chosen, setting[0]) == setting[1]

@@ -20,6 +20,7 @@ from omegaconf import DictConfig
 from cxsim.config import ConfigError, register, validate
 from cxsim.run import check_configs, config_dir, config_error, simulate, write_outputs
 from cxsim.sweep import JobFolder, config_hash
+from cxsim.sweep_status import progress_due, sweep_status
 
 _NO_RUN_FLAGS = {
     "--help",
@@ -109,9 +110,7 @@ def _app(cfg: DictConfig) -> float | None:
             f"customers, NPS {s['nps_true_last30']:+.1f}, annual churn "
             f"{100 * s['annual_churn_rate']:.1f}%, profit {s['profit']:,.0f}; results in {out_dir}"
         )
-    if sweep:
-        from cxsim.sweep_status import sweep_status
-
+    if sweep and progress_due(hc.job.num):
         status = sweep_status(Path(hc.runtime.cwd) / hc.sweep.dir)
         print(f"cxsim sweep: {status.line()}", flush=True)
     return s.get("profit")

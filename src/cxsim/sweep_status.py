@@ -179,6 +179,21 @@ def sweep_status(sweep_dir: str | Path, now: float | None = None) -> SweepStatus
     return status
 
 
+def progress_due(job_num: int) -> bool:
+    """Whether job ``job_num`` prints the sweep's progress line when it finishes.
+
+    Every job of the first hundred does, then every tenth, then every hundredth past a
+    thousand: each line reads every job's folder, and a sweep of thousands of jobs would
+    otherwise spend more time reporting than a small job takes.
+
+    Example:
+        >>> [n for n in (7, 99, 100, 105, 110, 1010, 1100) if progress_due(n)]
+        [7, 99, 100, 110, 1100]
+    """
+    step = 1 if job_num < 100 else 10 if job_num < 1000 else 100
+    return job_num % step == 0
+
+
 def status_main(argv: list[str]) -> None:
     """``cxsim sweep-status SWEEP_DIR``: jobs done, running, failed, pending, time left."""
     import argparse
