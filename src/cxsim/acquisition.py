@@ -41,6 +41,21 @@ def talk(cfg: AcquisitionConfig, ltr: np.ndarray) -> np.ndarray:
     )
 
 
+PROMOTER, PASSIVE, DETRACTOR = 1, 2, 3
+"""Voices (0 is silent: not an active customer)."""
+
+
+def voice(ltr: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Each customer's voice (int8): promoter, passive, detractor, or 0 if not active."""
+    v = np.where(ltr >= 9, PROMOTER, np.where(ltr <= 6, DETRACTOR, PASSIVE)).astype(np.int8)
+    return v * active[: ltr.size]
+
+
+def talk_levels(cfg: AcquisitionConfig) -> np.ndarray:
+    """Talk of each voice, indexed by voice (silent first)."""
+    return np.array([0.0, cfg.talk_promoter, cfg.talk_passive, cfg.talk_detractor])
+
+
 MARKET_MULTIPLE = 10
 """Market size, in initial customers, when ``market_size`` is not given."""
 

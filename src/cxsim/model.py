@@ -24,7 +24,7 @@ from cxsim.incentives import FrontlineResponse, Pressure, pressure
 from cxsim.journeys import DayActivity, JourneyEngine
 from cxsim.measurement import Measured, Measurement
 from cxsim.metrics import MetricsRecorder, ratio
-from cxsim.network import SocialNetwork
+from cxsim.network import Hearsay, SocialNetwork
 from cxsim.organisation import Organisation
 from cxsim.partners import Partner
 from cxsim.scenario import Levers, Timeline
@@ -128,6 +128,9 @@ class CXEcosystemModel(mesa.Model):
         """Run totals of the journeys' and contacts' counts (for pooled ratios)."""
         self._market = acquisition.market_size(cfg.customers.acquisition, cfg.customers.n)
         self._contagion_decay = 0.5 ** (1.0 / cfg.customers.churn.contagion_half_life_days)
+        self._talk_levels = acquisition.talk_levels(cfg.customers.acquisition)
+        self.hearsay = Hearsay(self.network, self._talk_levels)
+        """Talk each customer hears from its neighbours (explicit networks)."""
 
     # --- the day --------------------------------------------------------------------------
 
@@ -168,9 +171,10 @@ class CXEcosystemModel(mesa.Model):
         active = self.customers.view("active")
         self.seek("measurement")
         measured = self._measure(pay, ltr, active)
-        talk = acquisition.talk(self.config.customers.acquisition, ltr) * active
+        voice = acquisition.voice(ltr, active)
+        talk = self._talk_levels[voice]
         self.seek("churn")
-        causes = self._churn(day, talk)
+        causes = self._churn(day, voice, talk)
         self.seek("acquisition")
         acquired = self._acquire(day, float(talk.sum()))
         self.customers.drift_engagement()
@@ -218,7 +222,7 @@ class CXEcosystemModel(mesa.Model):
         )
         wf.end_day(day, self.customers.n_active, lv.staffing_ratio, conditions)
 
-    def _churn(self, day: int, talk: np.ndarray) -> np.ndarray:
+    def _churn(self, day: int, voice: np.ndarray, talk: np.ndarray) -> np.ndarray:
         """Each active customer leaves with its own hazard; neighbours of leavers take note.
 
         Returns:
@@ -231,7 +235,10 @@ class CXEcosystemModel(mesa.Model):
         if not cfg.enabled:
             return np.zeros(0, dtype=np.int8)
         idx = np.flatnonzero(active)
-        net_talk = self.network.neighbour_mean(talk, active)[idx]
+        if self.network.explicit:
+            net_talk = self.hearsay.mean(voice)[idx]
+        else:
+            net_talk = self.network.neighbour_mean(talk, active)[idx]
         terms = hazard_terms(
             cfg,
             c.satisfaction[idx],
@@ -253,10 +260,14 @@ class CXEcosystemModel(mesa.Model):
             {k: v[leaving] for k, v in terms.items()}, self.rng.random(churned.size), CAUSE_CODES
         )
         c.churn(churned, day, causes)
-        if churned.size:
+        if churned.size and self.network.explicit:
+            # Only the leavers' ties matter: add one exposure per tie to an active customer.
+            _, told = self.network.neighbours(churned)
+            np.add.at(exposure, told[active[told]], 1.0)
+        elif churned.size:
             left_today = np.zeros(c.n)
             left_today[churned] = 1.0
-            exposure += self.network.neighbour_sum(left_today, c.view("active")) * c.view("active")
+            exposure += self.network.neighbour_sum(left_today, active) * active
         return causes
 
     def _acquire(self, day: int, word_of_mouth: float) -> int:
@@ -270,7 +281,8 @@ class CXEcosystemModel(mesa.Model):
         candidates = np.flatnonzero(self.customers.view("active"))
         newcomers = self.customers.add(count, day)
         self.network.resize(self.customers.capacity)
-        self.network.connect(newcomers, candidates, cfg.ties_per_new_customer)
+        self.hearsay.resize(self.customers.capacity)
+        self.hearsay.tie(*self.network.connect(newcomers, candidates, cfg.ties_per_new_customer))
         return count
 
     def _record(
