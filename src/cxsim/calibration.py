@@ -1,28 +1,24 @@
 """Calibration to observed retention: fit model parameters to a cohort table or churn series.
 
-Observed data come as a CSV in explicit period units (days, weeks, months or years):
+The data and the model's counterpart are in :mod:`cxsim.observed`. Every evaluation runs
+with the same seed(s) (common random numbers), so the objective is a fixed function of
+the parameters. It is minimised by bounded Nelder-Mead (in log space for positive
+parameters): survival tables by the binomial likelihood of each period's survivors given
+the previous period's (the sBG likelihood of Fader & Hardie), churn series by least
+squares. A survival table whose fit names the sBG shapes starts from the closed-form sBG
+fit ``S(t) = B(a, b+t)/B(a, b)``.
 
-* a cohort survival table ``period,surviving``: customers of one cohort still active after
-  each period, starting with the cohort's size at period 0;
-* a churn-rate series ``period,churn_rate``: the share of customers active at the start
-  of period ``k`` (covering ``(k-1, k]``) who left during it.
-
-The model's counterpart is the Kaplan-Meier survival of its initial cohort (optionally
-one segment's) or its daily churn over active customers, pooled into the same periods.
-Every evaluation runs with the same seed(s) (common random numbers), so the objective is
-a fixed function of the parameters rather than a noisy one; it is minimised by bounded
-Nelder-Mead in log space for positive parameters. Survival tables are fitted by the
-binomial likelihood of each period's survivors given the previous period's (the sBG
-likelihood of Fader & Hardie); churn series by least squares. A survival table whose
-fit names the sBG shapes starts from the closed-form sBG fit ``S(t) = B(a, b+t)/B(a, b)``.
-
-Uncertainty: a quadratic surface fitted by least squares to the objective on a design of
-points around the optimum (3 levels per parameter pair, steps widened until the objective
-rises by a few units, so the surface averages out what the seed leaves of roughness)
-gives the observed information; its inverse, multiplied by ``1 + n_observed/n_simulated``
-for a survival table (the simulated curve has sampling noise of its own, the usual
-correction of simulated maximum likelihood), is the covariance of the estimates. For a
-churn series the least-squares curvature is scaled by the residual variance.
+What common random numbers cannot smooth: the base churn propensities are Beta draws by
+rejection sampling, so a change of a segment's ``churn_a`` re-draws them (``churn_b``
+barely does), and the objective is rough in ``a`` at the scale of the simulated cohort's
+sampling noise. Hence the last step: a quadratic surface fitted by least squares to two
+space-filling designs around the optimiser's best point (the second spanning about four
+standard errors each way). Its minimum is the estimate (the best point is the luckiest of
+many evaluations; the surface averages over them) and its curvature the observed
+information. Its inverse, times ``1 + n_observed/n_simulated`` for a survival table (the
+simulated cohort is a sample too: the usual correction of simulated maximum likelihood),
+is the covariance of the estimates; for a churn series the least-squares curvature is
+scaled by the residual variance.
 """
 
 from __future__ import annotations
@@ -37,193 +33,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from scipy.special import betaln
 
 from cxsim.compare import _execute
 from cxsim.config import ConfigError, CXSimConfig
+from cxsim.observed import UNITS, Observed, curve_job, objective, read_observed, sbg_fit
 from cxsim.parameters import Parameter, apply, check, get, parse
-from cxsim.run import publish, simulate
-from cxsim.survival import kaplan_meier, survival_at
-
-UNITS = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12, "years": 365.25}
-"""Days per period of each unit the observed data may be counted in."""
-
-KINDS = {"surviving": "survival", "churn_rate": "churn_rate"}
-"""Column of the observed values -> kind of data."""
-
-
-@dataclass(frozen=True)
-class Observed:
-    """Observed retention data in periods of a stated unit.
-
-    Attributes:
-        kind: ``survival`` (a cohort's survivors) or ``churn_rate`` (a rate per period).
-        unit: One of :data:`UNITS`.
-        period: Periods since the cohort's start (survival, from 0) or period numbers.
-        value: Survivors (counts) or churn rates (shares).
-    """
-
-    kind: str
-    unit: str
-    period: np.ndarray
-    value: np.ndarray
-
-    @property
-    def days(self) -> np.ndarray:
-        """Each period's end in days."""
-        return self.period * UNITS[self.unit]
-
-    @property
-    def horizon_days(self) -> int:
-        """Days a run needs to cover the data."""
-        return math.ceil(self.days[-1] - 1e-9)
-
-    @property
-    def size(self) -> int:
-        """Cohort size (survival) or number of periods (churn series)."""
-        return int(self.value[0]) if self.kind == "survival" else len(self.value)
-
-
-def read_observed(path: str | Path | pd.DataFrame, unit: str) -> Observed:
-    """Read and check an observed survival table or churn-rate series.
-
-    Args:
-        path: A CSV file (or a DataFrame) with columns ``period`` and ``surviving`` or
-            ``churn_rate``.
-        unit: What one period is: ``days``, ``weeks``, ``months`` or ``years``.
-
-    Returns:
-        The checked data.
-
-    Raises:
-        ConfigError: naming the column, the bad value and what is allowed.
-
-    Example:
-        >>> obs = read_observed(pd.DataFrame({"period": [0, 1], "surviving": [100, 90]}), "weeks")
-        >>> obs.kind, obs.days.tolist(), obs.size
-        ('survival', [0.0, 7.0], 100)
-    """
-    if unit not in UNITS:
-        raise ConfigError("unit", unit, f"must be one of {', '.join(UNITS)}")
-    name = "data" if isinstance(path, pd.DataFrame) else str(path)
-    if isinstance(path, pd.DataFrame):
-        table = path
-    else:
-        if not Path(path).is_file():
-            raise ConfigError("data", name, "must be a CSV file")
-        table = pd.read_csv(path)
-    columns = [c for c in KINDS if c in table.columns]
-    if "period" not in table.columns or len(columns) != 1:
-        raise ConfigError(
-            f"{name} columns", list(table.columns), "need period and one of surviving, churn_rate"
-        )
-    column = columns[0]
-    kind = KINDS[column]
-    period = pd.to_numeric(table["period"], errors="coerce").to_numpy(dtype=float)
-    value = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
-    if len(period) < 2 or not np.all(np.isfinite(period)) or np.any(period != np.round(period)):
-        raise ConfigError(f"{name}:period", table["period"].tolist(), "need 2+ whole numbers")
-    if np.any(np.diff(period) <= 0):
-        raise ConfigError(f"{name}:period", period.tolist(), "must increase row by row")
-    if not np.all(np.isfinite(value)):
-        raise ConfigError(f"{name}:{column}", table[column].tolist(), "must all be numbers")
-    if kind == "survival":
-        if period[0] != 0:
-            raise ConfigError(f"{name}:period", period[0], "must start at 0 (the cohort size)")
-        if np.any(value != np.round(value)) or value[-1] < 0 or value[0] <= 0:
-            raise ConfigError(f"{name}:{column}", value.tolist(), "must be whole counts >= 0")
-        if np.any(np.diff(value) > 0):
-            raise ConfigError(f"{name}:{column}", value.tolist(), "must not increase")
-    elif period[0] < 1 or np.any((value < 0) | (value > 1)):
-        raise ConfigError(
-            f"{name}:{column}", value.tolist(), "rates in [0, 1] for periods numbered from 1"
-        )
-    return Observed(kind, unit, period, value)
-
-
-# --- the model's counterpart ----------------------------------------------------------------
-
-
-def simulated_curve(
-    cfg: CXSimConfig, kind: str, days: np.ndarray, segment: str | None = None
-) -> np.ndarray:
-    """Run ``cfg`` and read its survival (initial cohort) or churn rate at ``days``.
-
-    For ``survival`` the values are the Kaplan-Meier survival of the customers acquired
-    on day 0 (of ``segment`` only, if given) at each of ``days``; for ``churn_rate`` the
-    churn in each period ``(days[k-1], days[k]]`` (``days[-1]`` taken as 0) over the
-    customers active at its start.
-    """
-    result = simulate(cfg)
-    if kind == "survival":
-        table = result.customers
-        cohort = table[table["acquired_day"] == 0]
-        if segment is not None:
-            cohort = cohort[cohort["segment"] == segment]
-        km = kaplan_meier(cohort["tenure_days"].to_numpy(), cohort["churned"].to_numpy())
-        return survival_at(km, days)["survival"].to_numpy()
-    metrics = result.metrics
-    ends = np.floor(days + 1e-9).astype(int)
-    starts = np.concatenate([[0], ends[:-1]])
-    active = np.concatenate([[cfg.customers.n], metrics["active_customers"].to_numpy()])
-    churn = np.concatenate([[0.0], np.cumsum(metrics["churn"].to_numpy())])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(active[starts] > 0, (churn[ends] - churn[starts]) / active[starts], 0.0)
-
-
-def _curve_job(
-    payload: tuple[CXSimConfig, dict[str, float], list[int], str, np.ndarray, str | None],
-) -> np.ndarray:
-    """The simulated curve of one parameter point, averaged over the shared seeds."""
-    base, values, seeds, kind, days, segment = payload
-    cfg = apply(base, values)
-    return np.mean(
-        [simulated_curve(replace(cfg, seed=s), kind, days, segment) for s in seeds], axis=0
-    )
-
-
-def objective(observed: Observed, simulated: np.ndarray) -> float:
-    """Binomial negative log-likelihood (survival table) or sum of squared errors (rates).
-
-    For a survival table, the ``n_{k-1} - n_k`` customers lost in period ``k`` out of
-    ``n_{k-1}`` are binomial with the simulated conditional churn probability
-    ``1 - S(t_k) / S(t_{k-1})``.
-    """
-    if observed.kind == "churn_rate":
-        return float(np.sum((simulated - observed.value) ** 2))
-    n = observed.value
-    s = np.clip(simulated, 1e-12, 1.0)
-    q = np.clip(1.0 - s[1:] / s[:-1], 1e-9, 1 - 1e-9)
-    lost, kept = n[:-1] - n[1:], n[1:]
-    return float(-np.sum(lost * np.log(q) + kept * np.log1p(-q)))
-
-
-# --- the sBG closed form as a starting point ------------------------------------------------
-
-
-def sbg_fit(observed: Observed) -> tuple[float, float]:
-    """Closed-form sBG maximum-likelihood (a, b) of a survival table, in daily periods.
-
-    Example:
-        >>> t = np.arange(0, 13) * 30
-        >>> s = np.exp(betaln(0.8, 300 + t) - betaln(0.8, 300))
-        >>> a, b = sbg_fit(Observed("survival", "days", t, np.round(100000 * s)))
-        >>> round(a, 1), round(b, -1)
-        (0.8, 300.0)
-    """
-    if observed.kind != "survival":
-        raise ValueError("the sBG closed form needs a survival table")
-    days = observed.days
-
-    def nll(log_ab: np.ndarray) -> float:
-        a, b = np.exp(log_ab)
-        s = np.exp(betaln(a, b + days) - betaln(a, b))
-        return objective(observed, s)
-
-    best = optimize.minimize(nll, np.log([1.0, 100.0]), method="Nelder-Mead")
-    best = optimize.minimize(nll, best.x, method="Nelder-Mead", options={"xatol": 1e-6})
-    a, b = np.exp(best.x)
-    return float(a), float(b)
+from cxsim.run import publish
 
 
 def _sbg_start(
@@ -391,7 +206,7 @@ def calibrate(
         return space.to_values(x)
 
     def curve_at(values: dict[str, float], days: np.ndarray, cfg: CXSimConfig) -> np.ndarray:
-        return _curve_job((cfg, values, seeds, observed.kind, days, segment))
+        return curve_job((cfg, values, seeds, observed.kind, days, segment))
 
     # Start: the base configuration's values (1 for scales), or the sBG closed form.
     start = {p.name: 1.0 if p.is_scale else float(get(base, p.name)) for p in params}
@@ -440,7 +255,7 @@ def calibrate(
             k: (fit_base, values_at(x), seeds, observed.kind, observed.days, segment)
             for k, x in enumerate(xs)
         }
-        curves = _execute(jobs, n_jobs, progress, job=_curve_job, desc="cxsim calibrate")
+        curves = _execute(jobs, n_jobs, progress, job=curve_job, desc="cxsim calibrate")
         out = np.array([objective(observed, curves[k]) for k in jobs])
         history.extend({**jobs[k][1], "objective": float(out[k])} for k in jobs)
         return out
@@ -514,7 +329,7 @@ def calibrate(
             k: (base, values_at(d), seeds, observed.kind, days, segment)
             for k, d in enumerate(draws)
         }
-        drawn = _execute(band_jobs, n_jobs, progress, job=_curve_job, desc="cxsim bands")
+        drawn = _execute(band_jobs, n_jobs, progress, job=curve_job, desc="cxsim bands")
         stack = np.array([drawn[k] for k in band_jobs])
         band_low, band_high = np.quantile(stack, [0.5 - level / 2, 0.5 + level / 2], axis=0)
     obs_series = pd.Series(observed.value, index=observed.period)
@@ -581,8 +396,8 @@ def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
     ax.axvline(obs.period[-1], color="grey", lw=0.8)
     ax.set_xlabel(f"period ({obs.unit})")
     ax.set_ylabel("share of cohort retained" if obs.kind == "survival" else "churn rate")
-    fitted = ", ".join(
-        f"{r.parameter} = {r.estimate:.3g} [{r.ci_low:.3g}, {r.ci_high:.3g}]"
+    fitted = "\n".join(
+        f"{r.parameter} = {r.estimate:.3g} (95% CI {r.ci_low:.3g} to {r.ci_high:.3g})"
         for r in result.estimates.itertuples()
     )
     ax.set_title(fitted, fontsize="small")
