@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,6 +381,7 @@ def reproduce(
     root: Path | None = None,
     n_jobs: int | None = None,
     progress: bool = False,
+    log: bool = False,
 ) -> list[ExperimentResult]:
     """Run reference experiments at a tier, check their bands and write a report.
 
@@ -392,6 +394,7 @@ def reproduce(
         root: The experiments folder (default: the repository's ``experiments/``).
         n_jobs: Worker processes (default: every core).
         progress: Show a progress bar per experiment.
+        log: Print a line to stderr as each experiment finishes.
 
     Returns:
         One result per experiment, with its table of checks.
@@ -404,7 +407,19 @@ def reproduce(
     experiments = load_experiments(names, root)
     for exp in experiments:  # fail fast: every arm of every experiment
         _configs(exp, tier)
-    results = [run_experiment(e, tier, n_jobs=n_jobs, progress=progress) for e in experiments]
+    results = []
+    for i, exp in enumerate(experiments, 1):
+        start = time.perf_counter()
+        results.append(run_experiment(exp, tier, n_jobs=n_jobs, progress=progress))
+        if log:
+            table = results[-1].table
+            print(
+                f"cxsim reproduce: [{i}/{len(experiments)}] {exp.name}: "
+                f"{int(table['passed'].sum())}/{len(table)} checks passed "
+                f"({time.perf_counter() - start:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
     if out_dir is not None:
         write_report(results, Path(out_dir))
     return results
@@ -434,6 +449,7 @@ def main(argv: list[str]) -> None:
             root=Path(args.root) if args.root else None,
             n_jobs=args.jobs,
             progress=sys.stderr.isatty(),
+            log=True,
         )
     except ConfigError as err:
         print(f"cxsim: {err}", file=sys.stderr)
