@@ -12,7 +12,7 @@ What common random numbers cannot smooth: the base churn propensities are Beta d
 rejection sampling, so a change of a segment's ``churn_a`` re-draws them (``churn_b``
 barely does), and the objective is rough in ``a`` at the scale of the simulated cohort's
 sampling noise. Hence the last step: a quadratic surface fitted by least squares to two
-space-filling designs around the optimiser's best point (the second spanning about four
+space-filling designs around the optimiser's best point (the second spanning about five
 standard errors each way). Its minimum is the estimate (the best point is the luckiest of
 many evaluations; the surface averages over them) and its curvature the observed
 information. Its inverse, times ``1 + n_observed/n_simulated`` for a survival table (the
@@ -263,14 +263,14 @@ def calibrate(
     # residual variance turns a sum of squares into a log-likelihood (churn series)
     scale = max(f_hat / max(len(observed.value) - p, 1), 1e-12)
     n_coef = 1 + p + p * (p + 1) // 2
-    size = 2 ** math.ceil(math.log2(2 * n_coef))
     half = np.where(space.log, 0.25, 0.1 * (space.high - space.low))
     hessian, ok = np.full((p, p), np.nan), False
     points, values = np.empty((0, p)), np.empty(0)
     for stage in range(2):
-        # A first design finds the scale of the uncertainty; the second spans about four
-        # standard errors each way, so the surface rises well above the seed's roughness.
-        # The final surface is fitted to both designs' points.
+        # A first design finds the scale of the uncertainty; the second, twice as large,
+        # spans about five standard errors each way, so the surface rises well above the
+        # seed's roughness. The final surface is fitted to both designs' points.
+        size = 2 ** math.ceil(math.log2((2 + 2 * stage) * n_coef))
         unit_points = stats.qmc.Sobol(p, scramble=True, seed=seed + stage).random(size)
         design = np.clip(x_hat + (2.0 * unit_points - 1.0) * half, space.low, space.high)
         points = np.vstack([points, design]) if stage else design
@@ -284,7 +284,7 @@ def calibrate(
         if np.all(np.abs(shift) <= half):  # the surface's minimum lies within its design
             x_hat = np.clip(x_hat + shift, space.low, space.high)
         if stage == 0:
-            spread = 4.0 * np.sqrt(np.diag(np.linalg.inv(hessian)) * unit_rise)
+            spread = 5.0 * np.sqrt(np.diag(np.linalg.inv(hessian)) * unit_rise)
             half = np.clip(spread, half / 4.0, half * 4.0)
     if observed.kind == "survival":
         inflation = 1.0 + observed.size / max(_cohort_size(base, segment), 1)
@@ -294,6 +294,8 @@ def calibrate(
     cov = np.linalg.inv(information) if ok else np.full((p, p), np.nan)
     se_x = np.sqrt(np.diag(cov)) if ok else np.full(p, np.nan)
     z = stats.norm.ppf(0.5 + level / 2)
+    if observed.kind == "churn_rate":  # the residual variance is itself estimated: t quantile
+        z = stats.t.ppf(0.5 + level / 2, max(len(observed.value) - p, 1))
     estimates_v = values_at(x_hat)
     rows = []
     for i, prm in enumerate(params):
