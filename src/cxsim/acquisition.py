@@ -44,11 +44,19 @@ def talk(cfg: AcquisitionConfig, ltr: np.ndarray) -> np.ndarray:
 PROMOTER, PASSIVE, DETRACTOR = 1, 2, 3
 """Voices (0 is silent: not an active customer)."""
 
+_VOICE_OF_LTR = np.array([DETRACTOR] * 7 + [PASSIVE] * 2 + [PROMOTER] * 2, dtype=np.int8)
+
 
 def voice(ltr: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Each customer's voice (int8): promoter, passive, detractor, or 0 if not active."""
-    v = np.where(ltr >= 9, PROMOTER, np.where(ltr <= 6, DETRACTOR, PASSIVE)).astype(np.int8)
-    return v * active[: ltr.size]
+    """Each customer's voice (int8): promoter, passive, detractor, or 0 if not active.
+
+    Args:
+        ltr: Likelihood to recommend, 0-10 (integers).
+        active: Which customers are active (at least as long as ``ltr``).
+    """
+    v = _VOICE_OF_LTR[ltr]
+    v *= active[: ltr.size]
+    return v
 
 
 def talk_levels(cfg: AcquisitionConfig) -> np.ndarray:

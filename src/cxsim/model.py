@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from cxsim import acquisition
+from cxsim.acquisition import DETRACTOR, PROMOTER
 from cxsim.churn import attribute_causes, daily_hazard, hazard_terms
 from cxsim.config import STAGES, CXSimConfig, validate
-from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps
+from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps_of_counts
 from cxsim.employees import WorkConditions, Workforce
 from cxsim.environment import OperatingEnvironment
 from cxsim.finance import daily_revenue
@@ -174,13 +175,15 @@ class CXEcosystemModel(mesa.Model):
         voice = acquisition.voice(ltr, active)
         talk = self._talk_levels[voice]
         self.seek("churn")
-        causes = self._churn(day, voice, talk)
+        churned, causes = self._churn(day, voice, talk)
         self.seek("acquisition")
         acquired = self._acquire(day, float(talk.sum()))
         self.customers.drift_engagement()
         self.seek("workforce")
         self._run_organisation(day, pay, activity)
-        self._record(day, active_at_start, activity, ltr, causes, acquired, measured, pay)
+        # Voices of today's customers still active at the end of the day (not newcomers).
+        voices = np.bincount(voice, minlength=4) - np.bincount(voice[churned], minlength=4)
+        self._record(day, active_at_start, activity, voices, causes, acquired, measured, pay)
 
     def _measure(self, pay: Pressure, ltr: np.ndarray, active: np.ndarray) -> Measured:
         """Surveys and KPI reports, gamed by the employees who handled the cases."""
@@ -222,40 +225,43 @@ class CXEcosystemModel(mesa.Model):
         )
         wf.end_day(day, self.customers.n_active, lv.staffing_ratio, conditions)
 
-    def _churn(self, day: int, voice: np.ndarray, talk: np.ndarray) -> np.ndarray:
+    def _churn(
+        self, day: int, voice: np.ndarray, talk: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Each active customer leaves with its own hazard; neighbours of leavers take note.
 
         Returns:
-            The cause code of each customer who left today.
+            Who left today, and the cause code of each.
         """
         c, cfg = self.customers, self.config.customers.churn
         active = c.view("active")
         exposure = c.view("exposure")
         exposure *= self._contagion_decay
         if not cfg.enabled:
-            return np.zeros(0, dtype=np.int8)
-        idx = np.flatnonzero(active)
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+        # Over every customer ever acquired (the inactive ones are masked out at the
+        # draw): contiguous passes over the columns cost less than gathering the active.
         if self.network.explicit:
-            net_talk = self.hearsay.mean(voice)[idx]
+            net_talk = self.hearsay.mean(voice)
         else:
-            net_talk = self.network.neighbour_mean(talk, active)[idx]
+            net_talk = self.network.neighbour_mean(talk, active)
         terms = hazard_terms(
             cfg,
-            c.satisfaction[idx],
-            c.trust[idx],
-            c.engagement[idx],
-            c.segments.switching_cost[c.segment[idx]],
-            exposure[idx],
+            c.view("satisfaction"),
+            c.view("trust"),
+            c.view("engagement"),
+            c.segments.switching_cost[c.view("segment")],
+            exposure,
             net_talk,
             experience_on=self.config.customers.experience.enabled,
             price_change=self.levers.price_change,
             market_pull=self.levers.market_pull,
         )
-        hazard = daily_hazard(c.theta[idx], terms)
+        hazard = daily_hazard(c.view("theta"), terms)
         # One draw per customer ever acquired, so customer i's draw does not depend on
         # who else is still active (common random numbers across scenarios).
-        leaving = self.rng.random(c.n)[idx] < hazard
-        churned = idx[leaving]
+        leaving = (self.rng.random(c.n) < hazard) & active
+        churned = np.flatnonzero(leaving)
         causes = attribute_causes(
             {k: v[leaving] for k, v in terms.items()}, self.rng.random(churned.size), CAUSE_CODES
         )
@@ -268,7 +274,7 @@ class CXEcosystemModel(mesa.Model):
             left_today = np.zeros(c.n)
             left_today[churned] = 1.0
             exposure += self.network.neighbour_sum(left_today, active) * active
-        return causes
+        return churned, causes
 
     def _acquire(self, day: int, word_of_mouth: float) -> int:
         """Bass-like acquisition; newcomers get ties to existing active customers."""
@@ -290,7 +296,7 @@ class CXEcosystemModel(mesa.Model):
         day: int,
         active_at_start: int,
         activity: DayActivity,
-        ltr: np.ndarray,
+        voices: np.ndarray,
         causes: np.ndarray,
         acquired: int,
         measured: Measured,
@@ -302,7 +308,8 @@ class CXEcosystemModel(mesa.Model):
             self.totals[key] = self.totals.get(key, 0) + value
         active = c.view("active")
         n_active = int(np.count_nonzero(active))
-        ltr_active = ltr[active[: ltr.size]]
+        promoters, detractors = int(voices[PROMOTER]), int(voices[DETRACTOR])
+        answers = int(voices[1:].sum())
         by_cause = np.bincount(causes, minlength=len(CHURN_CAUSES))
         revenue = daily_revenue(cfg.finance, c, cfg.customers.churn.engagement_reference) * (
             1.0 + self.levers.price_change
@@ -324,9 +331,9 @@ class CXEcosystemModel(mesa.Model):
                 "churn": int(causes.size),
                 **{f"churn_{k}": int(by_cause[i]) for i, k in enumerate(CHURN_CAUSES)},
                 "churn_rate": ratio(causes.size, active_at_start),
-                "nps_true": nps(ltr_active),
-                "promoters": ratio(np.count_nonzero(ltr_active >= 9), ltr_active.size),
-                "detractors": ratio(np.count_nonzero(ltr_active <= 6), ltr_active.size),
+                "nps_true": nps_of_counts(promoters, detractors, answers),
+                "promoters": ratio(promoters, answers),
+                "detractors": ratio(detractors, answers),
                 "csat_true": ratio(act["csat_satisfied"], act["journeys_closed"]),
                 "customer_effort": ratio(act["effort_sum"], act["moments"]),
                 "satisfaction": _mean(c.view("satisfaction"), active),

@@ -173,6 +173,10 @@ class SocialNetwork:
         return np.zeros_like(x)
 
 
+RECOUNT_SHARE = 0.05
+"""Share of customers changing voice above which :class:`Hearsay` recounts everything."""
+
+
 class Hearsay:
     """What each customer hears from its active neighbours, kept up to date from changes.
 
@@ -226,8 +230,13 @@ class Hearsay:
         """
         n = voice.size
         changed = np.flatnonzero(voice != self.voice[:n])
-        speaker, listener = self.network.neighbours(changed)
-        self._tell(listener, self.voice[speaker], voice[speaker])
-        self.voice[changed] = voice[changed]
+        if changed.size > RECOUNT_SHARE * n:  # e.g. the first day: one product is cheaper
+            self.voice[:n] = voice
+            self.talk_sum[:n] = self.network.neighbour_sum(self.levels[voice], voice > 0)
+            self.speakers[:n] = self.network.neighbour_sum((voice > 0).astype(float), voice > 0)
+        else:
+            speaker, listener = self.network.neighbours(changed)
+            self._tell(listener, self.voice[speaker], voice[speaker])
+            self.voice[changed] = voice[changed]
         speakers = self.speakers[:n]
         return np.divide(self.talk_sum[:n], speakers, out=np.zeros(n), where=speakers > 0)
