@@ -120,8 +120,10 @@ class _Space:
         return {p.name: float(vi) for p, vi in zip(self.params, v, strict=True)}
 
 
-def _quadratic_surface(offsets: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient at 0 and Hessian of the least-squares quadratic through ``values``."""
+def _quadratic_surface(
+    offsets: np.ndarray, values: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Value and gradient at 0 and Hessian of the least-squares quadratic through ``values``."""
     p = offsets.shape[1]
     pairs = [(i, j) for i in range(p) for j in range(i, p)]
     design = np.column_stack(
@@ -131,7 +133,7 @@ def _quadratic_surface(offsets: np.ndarray, values: np.ndarray) -> tuple[np.ndar
     hessian = np.zeros((p, p))
     for c, (i, j) in zip(coef[1 + p :], pairs, strict=True):
         hessian[i, j] = hessian[j, i] = c * (2.0 if i == j else 1.0)
-    return coef[1 : 1 + p], hessian
+    return float(coef[0]), coef[1 : 1 + p], hessian
 
 
 def calibrate(
@@ -260,12 +262,11 @@ def calibrate(
         history.extend({**jobs[k][1], "objective": float(out[k])} for k in jobs)
         return out
 
-    # residual variance turns a sum of squares into a log-likelihood (churn series)
-    scale = max(f_hat / max(len(observed.value) - p, 1), 1e-12)
     n_coef = 1 + p + p * (p + 1) // 2
     half = np.where(space.log, 0.25, 0.1 * (space.high - space.low))
     hessian, ok = np.full((p, p), np.nan), False
     points, values = np.empty((0, p)), np.empty(0)
+    lowest = f_hat  # the surface's minimum (the best point's value until there is one)
     for stage in range(2):
         # A first design finds the scale of the uncertainty; the second, twice as large,
         # spans about five standard errors each way, so the surface rises well above the
@@ -275,12 +276,13 @@ def calibrate(
         design = np.clip(x_hat + (2.0 * unit_points - 1.0) * half, space.low, space.high)
         points = np.vstack([points, design]) if stage else design
         values = np.concatenate([values, evaluate_many(list(design))])
-        gradient, hessian = _quadratic_surface(points - x_hat, values)
+        at_best, gradient, hessian = _quadratic_surface(points - x_hat, values)
         ok = bool(np.all(np.linalg.eigvalsh(hessian) > 0))
         if not ok:
             half = half * 2.0
             continue
         shift = -np.linalg.solve(hessian, gradient)
+        lowest = at_best + 0.5 * float(gradient @ shift)
         if np.all(np.abs(shift) <= half):  # the surface's minimum lies within its design
             x_hat = np.clip(x_hat + shift, space.low, space.high)
         if stage == 0:
@@ -290,7 +292,10 @@ def calibrate(
         inflation = 1.0 + observed.size / max(_cohort_size(base, segment), 1)
         information = hessian / inflation
     else:
-        information = hessian / (2.0 * scale)
+        # residual variance turns the sum of squares into a log-likelihood; taken from the
+        # smoothed minimum, not from the luckiest evaluation, which would understate it
+        scale = max(lowest, f_hat) / max(len(observed.value) - p, 1)
+        information = hessian / (2.0 * max(scale, 1e-12))
     cov = np.linalg.inv(information) if ok else np.full((p, p), np.nan)
     se_x = np.sqrt(np.diag(cov)) if ok else np.full(p, np.nan)
     z = stats.norm.ppf(0.5 + level / 2)
