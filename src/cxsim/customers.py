@@ -69,6 +69,10 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "theta": (np.float64, 0.0),
     "expectation_shift": (np.float64, 0.0),
     "rating_style": (np.float64, 0.0),
+    # the segment's parameters, copied per customer so daily passes need no lookup
+    "journey_rate": (np.float64, 0.0),
+    "switching_cost": (np.float64, 0.0),
+    "revenue_per_day": (np.float64, 0.0),
     # attitudes
     "satisfaction": (np.float64, 0.0),
     "trust": (np.float64, 0.0),
@@ -140,6 +144,9 @@ class CustomerPopulation:
         rng, seg_t, ch, ex = self.rng, self.segments, self.cfg.churn, self.cfg.experience
         seg = rng.choice(len(seg_t.names), size=count, p=seg_t.share)
         self.segment[idx] = seg
+        self.journey_rate[idx] = seg_t.journey_rate[seg]
+        self.switching_cost[idx] = seg_t.switching_cost[seg]
+        self.revenue_per_day[idx] = seg_t.revenue_per_day[seg]
         self.active[idx] = True
         self.acquired_day[idx] = day
         self.theta[idx] = rng.beta(seg_t.churn_a[seg], seg_t.churn_b[seg])

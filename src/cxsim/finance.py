@@ -17,10 +17,11 @@ from cxsim.customers import CustomerPopulation
 
 def daily_revenue(cfg: FinanceConfig, customers: CustomerPopulation, reference: float) -> float:
     """Revenue of today's active customers."""
-    active = customers.view("active")
-    base = customers.segments.revenue_per_day[customers.view("segment")]
     spend = np.maximum(1.0 + cfg.engagement_spend * (customers.view("engagement") - reference), 0)
-    return float(np.sum(base * spend, where=active))
+    spend *= customers.view("revenue_per_day")
+    # A product with the mask and a plain sum: a masked sum (where=) runs 5-10x slower.
+    spend *= customers.view("active")
+    return float(spend.sum())
 
 
 def lifetime_value(

@@ -239,8 +239,7 @@ class JourneyEngine:
         repeaters = open_before[rng.random(c.n)[open_before] < cfg.repeat_contact_rate]
 
         idle = active & ~c.view("in_journey")
-        rate = c.segments.journey_rate[c.view("segment")]
-        starters = np.flatnonzero(idle & (rng.random(c.n) < rate))
+        starters = np.flatnonzero(idle & (rng.random(c.n) < c.view("journey_rate")))
         c.begin_journeys(starters)
         act.journeys_started = starters.size
 

@@ -250,7 +250,7 @@ class CXEcosystemModel(mesa.Model):
             c.view("satisfaction"),
             c.view("trust"),
             c.view("engagement"),
-            c.segments.switching_cost[c.view("segment")],
+            c.view("switching_cost"),
             exposure,
             net_talk,
             experience_on=self.config.customers.experience.enabled,
@@ -433,5 +433,6 @@ class CXEcosystemModel(mesa.Model):
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    # A product with the mask and a plain sum: a masked sum (where=) runs 5-10x slower.
     count = np.count_nonzero(mask)
-    return float(np.sum(values, where=mask) / count) if count else 0.0
+    return float(np.sum(values * mask) / count) if count else 0.0
