@@ -80,8 +80,11 @@ def test_calibration_recovers_the_strength_of_experience_effects():
         n_jobs=1,
     )
     row = result.estimates.iloc[0]
-    assert row["ci_low"] < 2.0 < row["ci_high"], row.to_dict()
-    assert row["ci_low"] > 1.0  # and distinguishable from the default strength
+    # Tolerance: 3 reported standard errors. With experience on, shocks that customers
+    # share make the reported errors about 1.4x too small (5 data seeds: estimates 1.42 to
+    # 2.47, sd 0.39, mean reported se 0.27), so 3 of them are about 2 true ones.
+    assert abs(row["estimate"] - 2.0) < 3 * row["se"], row.to_dict()
+    assert row["estimate"] - 3 * row["se"] > 1.0  # distinguishable from the default strength
 
 
 def test_churn_series_on_the_command_line(tmp_path):

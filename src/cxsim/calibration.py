@@ -36,7 +36,15 @@ from scipy import optimize, stats
 
 from cxsim.compare import _execute
 from cxsim.config import ConfigError, CXSimConfig
-from cxsim.observed import UNITS, Observed, curve_job, objective, read_observed, sbg_fit
+from cxsim.observed import (
+    UNITS,
+    Observed,
+    curve_job,
+    dispersion,
+    objective,
+    read_observed,
+    sbg_fit,
+)
 from cxsim.parameters import Parameter, apply, check, get, parse
 from cxsim.run import publish
 
@@ -288,9 +296,25 @@ def calibrate(
         if stage == 0:
             spread = 5.0 * np.sqrt(np.diag(np.linalg.inv(hessian)) * unit_rise)
             half = np.clip(spread, half / 4.0, half * 4.0)
+    # The fitted curve over the data and beyond (a band from parameter draws below).
+    last = observed.period[-1]
+    first = 0.0 if observed.kind == "survival" else 1.0
+    periods = np.arange(first, last + project + 1e-9)
+    periods = np.union1d(periods, observed.period)
+    days = periods * UNITS[observed.unit]
+    fitted_cfg = apply(base, values_at(x_hat))
+    simulated = curve_at({}, days, fitted_cfg)
+    at_data = simulated[np.isin(periods, observed.period)]
+    f_fit = objective(observed, at_data)
+
     if observed.kind == "survival":
+        # The binomial likelihood knows only the data's sampling noise. The simulated
+        # cohort is a sample too (1 + n_observed/n_simulated, the correction of simulated
+        # maximum likelihood), and shocks that customers share spread the losses beyond
+        # binomial (Pearson dispersion): the larger of the two widens the intervals.
         inflation = 1.0 + observed.size / max(_cohort_size(base, segment), 1)
-        information = hessian / inflation
+        spread_factor = max(inflation, dispersion(observed, at_data, p))
+        information = hessian / spread_factor
     else:
         # residual variance turns the sum of squares into a log-likelihood; taken from the
         # smoothed minimum, not from the luckiest evaluation, which would understate it
@@ -321,14 +345,6 @@ def calibrate(
         )
     estimates = pd.DataFrame(rows)
 
-    # The fitted curve over the data and beyond, with a band from parameter draws.
-    last = observed.period[-1]
-    first = 0.0 if observed.kind == "survival" else 1.0
-    periods = np.arange(first, last + project + 1e-9)
-    periods = np.union1d(periods, observed.period)
-    days = periods * UNITS[observed.unit]
-    fitted_cfg = apply(base, estimates_v)
-    simulated = curve_at({}, days, fitted_cfg)
     band_low = band_high = np.full(days.size, np.nan)
     if bands and ok:
         draws = np.random.default_rng(seed).multivariate_normal(x_hat, cov, size=bands)
@@ -354,7 +370,6 @@ def calibrate(
     if observed.kind == "survival":
         curve["observed"] = curve["observed"] / observed.value[0]
     in_data = curve[~curve["projected"] & curve["observed"].notna()]
-    f_fit = objective(observed, simulated[np.isin(periods, observed.period)])
     statistics = {
         "kind": observed.kind,
         "unit": observed.unit,
@@ -365,6 +380,7 @@ def calibrate(
         "evaluations": len(history),
         "converged": bool(best.success),
         "curvature_ok": ok,
+        "variance_factor": spread_factor if observed.kind == "survival" else 2.0 * scale,
         "seeds": seeds,
         "n_observed": observed.size,
         "n_simulated": _cohort_size(base, segment) if observed.kind == "survival" else None,

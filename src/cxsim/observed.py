@@ -205,3 +205,29 @@ def sbg_fit(observed: Observed) -> tuple[float, float]:
     best = optimize.minimize(nll, best.x, method="Nelder-Mead", options={"xatol": 1e-6})
     a, b = np.exp(best.x)
     return float(a), float(b)
+
+
+def dispersion(observed: Observed, simulated: np.ndarray, fitted: int) -> float:
+    """Pearson chi-square per degree of freedom of a survival table's binomial fit.
+
+    About 1 when each period's losses vary as binomial draws around the simulated curve;
+    more when they vary more: shocks every customer shares (an outage, a queue) move many
+    customers at once, and the simulated curve has sampling noise of its own.
+
+    Args:
+        observed: A survival table.
+        simulated: The simulated survival at the table's periods.
+        fitted: Number of parameters fitted (taken off the degrees of freedom).
+
+    Example:
+        >>> obs = Observed("survival", "days", np.array([0, 1, 2]), np.array([100, 90, 81]))
+        >>> round(dispersion(obs, np.array([1.0, 0.9, 0.81]), 1), 6)
+        0.0
+    """
+    n = observed.value
+    s = np.clip(simulated, 1e-12, 1.0)
+    q = np.clip(1.0 - s[1:] / s[:-1], 1e-9, 1 - 1e-9)
+    at_risk, lost = n[:-1], n[:-1] - n[1:]
+    keep = at_risk > 0
+    pearson = (lost - at_risk * q) ** 2 / (at_risk * q * (1.0 - q))
+    return float(pearson[keep].sum() / max(int(keep.sum()) - fitted, 1))
