@@ -28,6 +28,7 @@ from cxsim.customers import CustomerPopulation
 from cxsim.employees import Workforce
 from cxsim.environment import OperatingEnvironment
 from cxsim.experience import csat_score, judgement, moment_value
+from cxsim.luck import customer_uniforms
 from cxsim.measurement import ContactLog
 from cxsim.partners import Partner
 from cxsim.scenario import Levers
@@ -234,9 +235,11 @@ class JourneyEngine:
         stale, open_before = open_before[waited_out], open_before[~waited_out]
         self._give_up(stale)
         self.seek("journeys")
-        # Per-customer draws (one per customer ever acquired) keep customer i's luck the
-        # same across scenarios that differ elsewhere (common random numbers).
-        repeaters = open_before[rng.random(c.n)[open_before] < cfg.repeat_contact_rate]
+        # Per-customer draws keep customer i's luck the same across scenarios that differ
+        # elsewhere (common random numbers): keyed by customer for the few with an open
+        # issue, one per customer ever acquired for the journey starts.
+        again = customer_uniforms(rng, open_before) < cfg.repeat_contact_rate
+        repeaters = open_before[again]
 
         idle = active & ~c.view("in_journey")
         starters = np.flatnonzero(idle & (rng.random(c.n) < c.view("journey_rate")))
@@ -261,9 +264,10 @@ class JourneyEngine:
         delivery_problem = delivery_failed & (rng.random(buyers.size) < contact)
         delivery_system = c.last_system[buyers]
         self.seek("use")
+        needs_help = customer_uniforms(rng, buyers) < cfg.contact_need
         use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
         use_failed = rng.random(buyers.size) < self.env.down_fraction[self.tps.system[use_tp]]
-        problem = delivery_problem | use_failed | (rng.random(c.n)[buyers] < cfg.contact_need)
+        problem = delivery_problem | use_failed | needs_help
         self._interact(buyers, use_tp, use_failed)
         # The complaint's root cause: the delivery if it failed, else the product.
         c.issue_touchpoint[buyers] = np.where(delivery_problem, delivery_tp, use_tp)

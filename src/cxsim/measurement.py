@@ -114,8 +114,12 @@ class Measurement:
         bad = (answer_csat <= 2) | (answer_ltr <= 6)
         responded = sent & (rng.random(sent.size) < self._response(bad)) & ~(gamed & bad)
 
-        sampled = np.flatnonzero(active[: ltr.size])
-        sampled = sampled[rng.random(sampled.size) < cfg.relationship_survey]
+        # Each customer is sampled with chance relationship_survey: a binomial count of
+        # customers ever acquired, drawn without replacement, the inactive left out
+        # (a pass over the sampled few instead of a draw per active customer).
+        k = rng.binomial(ltr.size, cfg.relationship_survey)
+        sampled = np.sort(rng.choice(ltr.size, size=k, replace=False))
+        sampled = sampled[active[sampled]]
         rel = ltr[sampled]
         rel = rel[rng.random(rel.size) < self._response(rel <= 6)]
 
