@@ -15,7 +15,7 @@ import pandas as pd
 
 from cxsim import acquisition
 from cxsim.acquisition import DETRACTOR, PROMOTER
-from cxsim.churn import attribute_causes, daily_hazard, hazard_terms
+from cxsim.churn import attribute_causes, hazard_of, hazard_terms, log_hazard_ratio
 from cxsim.config import STAGES, CXSimConfig, validate
 from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps_of_counts
 from cxsim.employees import WorkConditions, Workforce
@@ -245,26 +245,26 @@ class CXEcosystemModel(mesa.Model):
             net_talk = self.hearsay.mean(voice)
         else:
             net_talk = self.network.neighbour_mean(talk, active)
-        terms = hazard_terms(
-            cfg,
+        columns = (
             c.view("satisfaction"),
             c.view("trust"),
             c.view("engagement"),
             c.view("switching_cost"),
             exposure,
             net_talk,
-            experience_on=self.config.customers.experience.enabled,
-            price_change=self.levers.price_change,
-            market_pull=self.levers.market_pull,
         )
-        hazard = daily_hazard(c.view("theta"), terms)
+        options = {
+            "experience_on": self.config.customers.experience.enabled,
+            "price_change": self.levers.price_change,
+            "market_pull": self.levers.market_pull,
+        }
+        hazard = hazard_of(c.view("theta"), log_hazard_ratio(cfg, *columns, **options))
         # One draw per customer ever acquired, so customer i's draw does not depend on
         # who else is still active (common random numbers across scenarios).
         leaving = (self.rng.random(c.n) < hazard) & active
         churned = np.flatnonzero(leaving)
-        causes = attribute_causes(
-            {k: v[leaving] for k, v in terms.items()}, self.rng.random(churned.size), CAUSE_CODES
-        )
+        terms = hazard_terms(cfg, *(column[churned] for column in columns), **options)
+        causes = attribute_causes(terms, self.rng.random(churned.size), CAUSE_CODES)
         c.churn(churned, day, causes)
         if churned.size and self.network.explicit:
             # Only the leavers' ties matter: add one exposure per tie to an active customer.

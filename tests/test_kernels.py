@@ -1,0 +1,50 @@
+"""The numba kernel of the churn hazard gives the numpy path's numbers, bit for bit.
+
+numba is optional (``pip install cxsim[fast]``): same seed, same numbers, with it or
+without it. ``CXSIM_NUMBA=0`` switches the kernel off.
+"""
+
+import numpy as np
+import pytest
+
+import cxsim
+from cxsim import churn
+from cxsim.config import ChurnConfig
+
+pytest.importorskip("numba")
+
+
+@pytest.mark.parametrize("experience_on", [True, False])
+def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
+    rng = np.random.default_rng(0)
+    n = 200_000
+    columns = (
+        rng.random(n),
+        rng.random(n),
+        rng.random(n),
+        rng.choice([0.1, 0.15, 0.5], n),
+        rng.exponential(1.0, n) * (rng.random(n) < 0.3),
+        rng.normal(0.0, 1.0, n),
+    )
+    options = {"experience_on": experience_on, "price_change": 0.1, "market_pull": 0.2}
+    terms = churn.hazard_terms(ChurnConfig(), *columns, **options)
+    expected = sum(terms.values(), np.zeros(n))
+    monkeypatch.setattr(churn, "USE_NUMBA", True)
+    monkeypatch.setattr(churn, "NUMBA_MIN_CUSTOMERS", 0)
+    np.testing.assert_array_equal(
+        churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
+    )
+    monkeypatch.setattr(churn, "USE_NUMBA", False)
+    np.testing.assert_array_equal(
+        churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
+    )
+
+
+def test_same_numbers_with_and_without_numba(monkeypatch):
+    overrides = ["customers.n=600", "days=30", "seed=7", "scenario=web_outage"]
+    monkeypatch.setattr(churn, "NUMBA_MIN_CUSTOMERS", 0)
+    runs = []
+    for use in (True, False):
+        monkeypatch.setattr(churn, "USE_NUMBA", use)
+        runs.append(cxsim.run(overrides).metrics)
+    assert runs[0].equals(runs[1])
