@@ -79,8 +79,8 @@ def sweep_efficiency(jobs: int, customers: int, days: int, workers: int) -> dict
     Returns:
         The sizes, ``seconds_1_worker``, ``seconds_parallel``, ``speedup``,
         ``efficiency`` (speedup / workers), ``seconds_per_job`` (1 worker), the 1-minute
-        load average before each sweep, and ``same_results`` (always True: a difference
-        raises).
+        load average before each sweep and after the parallel one, and ``same_results``
+        (always True: a difference raises).
     """
     from cxsim.sweep_aggregate import aggregate
 
@@ -89,6 +89,7 @@ def sweep_efficiency(jobs: int, customers: int, days: int, workers: int) -> dict
         serial = _sweep_seconds(jobs, customers, days, 1, Path(tmp) / "serial")
         load_parallel = os.getloadavg()[0]
         parallel = _sweep_seconds(jobs, customers, days, workers, Path(tmp) / "parallel")
+        load_after = os.getloadavg()[0]
         one, many = (
             aggregate(Path(tmp) / name).jobs.set_index("replication").sort_index()
             for name in ("serial", "parallel")
@@ -109,6 +110,7 @@ def sweep_efficiency(jobs: int, customers: int, days: int, workers: int) -> dict
         "efficiency": round(speedup / workers, 3),
         "load_before_1_worker": round(load_serial, 2),
         "load_before_parallel": round(load_parallel, 2),
+        "load_after_parallel": round(load_after, 2),
         "same_results": True,
     }
 
@@ -151,17 +153,19 @@ def _markdown(result: dict[str, Any], env: dict[str, Any]) -> str:
             f"cxsim {env['cxsim']}, hydra-joblib-launcher {env['hydra-joblib-launcher']}",
             "",
             "| jobs | customers | days | workers | 1 worker s | parallel s | s/job "
-            "| speedup | efficiency | load before (1 / parallel) |",
+            "| speedup | efficiency | load before 1 / before W / after W |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             f"| {r['jobs']} | {r['customers']:,} | {r['days']} | {r['workers']} "
             f"| {r['seconds_1_worker']:.1f} | {r['seconds_parallel']:.1f} "
             f"| {r['seconds_per_job']:.2f} | {r['speedup']:.2f} | {100 * r['efficiency']:.1f}% "
-            f"| {r['load_before_1_worker']:.2f} / {r['load_before_parallel']:.2f} |",
+            f"| {r['load_before_1_worker']:.2f} / {r['load_before_parallel']:.2f} "
+            f"/ {r['load_after_parallel']:.2f} |",
             "",
             "Wall time of the whole `cxsim -m hydra/launcher=local hydra.launcher.n_jobs=W "
             "replication=range(J) ...` command (validation, Hydra, worker start-up, every job "
             "and its outputs); efficiency = T(1) / (W x T(W)); load = 1-minute load average "
-            "just before each sweep (another process on the cores lowers the efficiency). "
+            "before each sweep and after the parallel one: the sweep itself adds about W, "
+            "more means other processes shared the cores and the efficiency is too low. "
             "Both sweeps gave the same seeds and outcomes.",
             "",
             f"- {verdict} efficiency >= {100 * TARGET_EFFICIENCY:.0f}%: "
