@@ -151,6 +151,8 @@ def test_cli_prints_the_table_writes_the_report_and_exits_by_the_result(tmp_path
     assert "1/1 checks passed" in ok.stdout
     report = (tmp_path / "ok" / "report.md").read_text()
     assert "![lean](lean.png)" in report and (tmp_path / "ok" / "lean.png").is_file()
+    runs = pd.read_parquet(tmp_path / "ok" / "outcomes.parquet")
+    assert len(runs) == 2 * 3 and set(runs["experiment"]) == {"lean"}
     bad = _cli("wrong", "--root", str(tmp_path), "-o", str(tmp_path / "bad"), "-j", "1")
     assert bad.returncode == 1 and "**FAIL**" in bad.stdout
     typo = _cli("lean", "--tier", "huge", "--root", str(tmp_path), "-o", str(tmp_path / "t"))

@@ -351,7 +351,11 @@ def table_markdown(table: pd.DataFrame) -> str:
 
 
 def write_report(results: Sequence[ExperimentResult], out_dir: Path) -> Path:
-    """Write ``report.md`` (last), ``checks.csv`` and each experiment's figures."""
+    """Write the report of a set of experiments; ``report.md`` last.
+
+    Besides ``report.md`` and each experiment's figures: ``checks.csv`` (the table) and
+    ``outcomes.parquet`` (every run's outcomes, for analyses beyond the checks).
+    """
     from cxsim.plots import plot_checks, plot_scenarios_over_time
 
     table = pd.concat([r.table for r in results], ignore_index=True)
@@ -367,6 +371,11 @@ def write_report(results: Sequence[ExperimentResult], out_dir: Path) -> Path:
                 name = f"{exp.name}_over_time.png"
                 plot_scenarios_over_time(result.runs, exp.figure_metrics, staging / name)
                 parts.append(f"\n![{exp.name} over time]({name})\n")
+        outcomes = pd.concat(
+            [r.outcomes.reset_index().assign(experiment=r.experiment.name) for r in results],
+            ignore_index=True,
+        )
+        outcomes.to_parquet(staging / "outcomes.parquet")
         table.to_csv(staging / "checks.csv", index=False)
         (staging / "report.md").write_text("\n".join(parts))
 
