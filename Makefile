@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks notebooks
 
 bench: $(STAMP)
-	$(VENV)/bin/python benchmarks/bench_core.py
+	$(VENV)/bin/python benchmarks/bench_core.py --readme
 
 clean:
 	rm -rf $(VENV) outputs multirun

@@ -1,30 +1,38 @@
-"""Performance benchmark of the core model: wall time and peak memory of one full run.
+"""Performance benchmark: cxsim against a plain-Mesa baseline, up to a million customers.
 
-What is measured: for each size, ``cxsim.load_config`` composes the reference config with
-``customers.n=N days=D progress=false``; then the clock runs over building
-``cxsim.CXEcosystemModel(cfg)`` (reported separately as *build*) and ``model.run()``
-(*run*). Importing cxsim and composing the config are not timed: they cost the same at
-every size and are not the simulation. *seconds* is build + run of the fastest of
-``--repeat`` runs; *customer-days/s* is initial customers x days / seconds, a throughput
-that stays comparable across sizes (acquisition and churn move the live count a little).
+One command (``make bench``) measures, in one run:
 
-Why a fresh process per run: peak memory is read with ``getrusage(RUSAGE_SELF).ru_maxrss``
-(KiB on Linux), a high-water mark that never goes down, so it only means "this case" if
-the process ran nothing else. Each run is therefore this same file started again with a
-hidden ``--child`` flag; the parent imports neither cxsim nor numpy, so it stays small
-(on Linux a child started by ``vfork`` + ``exec`` can inherit its parent's mark).
+* customer-days per second of cxsim and of the Mesa baseline
+  (``benchmarks/baseline_mesa.py``, one agent per customer) at 10k and 100k customers,
+  both on the baseline's configuration (:func:`baseline_mesa.reduced_overrides`: no
+  outages, no support contacts), and their ratio; the ratio of the full model to the
+  baseline is given too. The baseline is slow, so it runs fewer days (``BASELINE_DAYS``);
+  throughput is per customer-day of the run phase, so the sample length does not matter;
+* cxsim alone, full model, at 10k, 100k and 1M customers x 365 days: wall time and peak
+  memory, and how both grow with customers; at 100k, how time grows with days;
+* the parallel efficiency of a 2-worker sweep (``benchmarks/bench_sweep.py``).
 
-Why a script and not a test: timings depend on the machine and its load, so asserting
-them inside the unit tests would make the suite flaky and slow. Speed is measured here,
-on demand (``make bench``); results go to ``benchmarks/results/core.json`` and
-``core.md`` so they can be compared across commits. ``--check`` turns the targets of the
-performance issue (100k customers x 365 days in at most 10 s) into an exit status.
+How it is measured: every case runs in a fresh process (this file with a hidden
+``--child`` flag), which composes the config (not timed), builds the model (*build*) and
+runs it (*run*); peak memory is that process's ``getrusage(RUSAGE_SELF).ru_maxrss``, a
+high-water mark that never goes down, so it only means "this case" in a process that ran
+nothing else. *base* RSS is the same mark before the model is built (interpreter,
+imports, config): *model* memory is peak minus base. Customer-days are initial customers
+x days (acquisition and churn move the live count a little). Importing numba and loading
+its compiled kernel is a one-off cost like the imports: done before *base*, not timed.
+The parent imports neither cxsim nor numpy, so a child cannot inherit a large
+high-water mark from it.
+
+Results go to ``benchmarks/results/bench.json`` and ``bench.md``; ``--readme`` also puts
+the tables into README.md between the ``bench:start``/``bench:end`` markers. Timings
+depend on the machine and its load, so the load average is recorded with them and
+``--check`` turns the targets of the performance issue into an exit status.
 
 Usage::
 
-    python benchmarks/bench_core.py                       # 10k and 100k customers x 365 days
-    python benchmarks/bench_core.py --sizes 1000 --days 30 --repeat 3
-    python benchmarks/bench_core.py --check               # exit 1 if a target fails
+    python benchmarks/bench_core.py                  # everything (a few minutes)
+    python benchmarks/bench_core.py --quick          # sizes / 10, a smoke test
+    python benchmarks/bench_core.py --readme --check
 """
 
 from __future__ import annotations
@@ -42,141 +50,266 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-"""Default output folder: ``benchmarks/results`` next to this file, whatever the cwd."""
+HERE = Path(__file__).resolve().parent
+RESULTS_DIR = HERE / "results"
+README = HERE.parent / "README.md"
+MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
 
+SIZES = (10_000, 100_000, 1_000_000)
+"""Customers of the full-model cases (365 days each)."""
+DAYS = 365
+DAY_SAMPLES = (91, 182)
+"""Shorter runs at the middle size, for the growth of time with days."""
+BASELINE_DAYS = {10_000: 30, 100_000: 5}
+"""Days the Mesa baseline runs at each compared size (it is the slow one)."""
+SWEEP = {"jobs": 8, "customers": 10_000, "days": 180, "workers": 2}
 
-@dataclass(frozen=True)
-class Target:
-    """A speed requirement: a case of this size must finish within ``max_seconds``."""
-
-    customers: int
-    days: int
-    max_seconds: float
-
-    def label(self) -> str:
-        """Human-readable form, e.g. ``100,000 customers x 365 days <= 10 s``."""
-        return f"{self.customers:,} customers x {self.days} days <= {self.max_seconds:g} s"
-
-
-TARGETS = (Target(customers=100_000, days=365, max_seconds=10.0),)
-"""Targets from the performance issue, checked against the measured cases."""
+TARGET_RATIO = 100.0
+TARGET_1M_SECONDS = 15.0
+TARGET_1M_RSS_MB = 1536.0
+TARGET_LINEARITY = 1.2
+TARGET_EFFICIENCY = 0.85
 
 
 @dataclass
 class Case:
-    """One benchmarked size: the fastest of its repeats, and the peak memory of all."""
+    """One measured case: the fastest of its repeats and the largest peak memory."""
 
+    model: str
+    """``cxsim`` (full model), ``cxsim-reduced`` (baseline's config) or ``mesa``."""
     customers: int
     days: int
-    repeat: int
     build_seconds: float
     run_seconds: float
-    seconds: float
-    customer_days_per_second: float
     peak_rss_mb: float
     base_rss_mb: float
-    """Peak RSS before the model was built (interpreter, imports, config): the floor."""
+
+    @property
+    def seconds(self) -> float:
+        return self.build_seconds + self.run_seconds
+
+    @property
+    def throughput(self) -> float:
+        """Customer-days per second of the run phase."""
+        return self.customers * self.days / self.run_seconds
+
+    @property
+    def model_mb(self) -> float:
+        return self.peak_rss_mb - self.base_rss_mb
 
 
-# --- child: one run in a fresh process ----------------------------------------------------
+# --- child: one case in a fresh process ---------------------------------------------------
 
 
-def measure_once(customers: int, days: int) -> dict[str, float]:
-    """Build and run the model once in this process; return timings and peak RSS.
-
-    Args:
-        customers: Initial number of customers (``customers.n``).
-        days: Days to simulate.
-
-    Returns:
-        ``build_seconds``, ``run_seconds``, ``peak_rss_mb`` (``ru_maxrss`` / 1024 at the
-        end) and ``base_rss_mb`` (the same before building: imports and config only).
-    """
+def measure_once(model: str, customers: int, days: int) -> dict[str, float]:
+    """Build and run one case in this process; return timings and peak RSS (MB)."""
     import resource
     import time
 
+    sys.path.insert(0, str(HERE))
     import cxsim
+    from baseline_mesa import reduced_overrides, run_baseline
 
-    cfg = cxsim.load_config([f"customers.n={customers}", f"days={days}", "progress=false"])
+    overrides = [f"customers.n={customers}", f"days={days}", "progress=false"]
+    if model != "cxsim":
+        overrides = reduced_overrides(overrides)
+    cfg = cxsim.load_config(overrides)
+    if model != "mesa":
+        _warm_kernels()
     base_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    model = cxsim.CXEcosystemModel(cfg)
-    built = time.perf_counter()
-    model.run()
-    done = time.perf_counter()
-    if model.steps != days:
-        raise RuntimeError(f"model ran {model.steps} days, expected {days}")
+    if model == "mesa":
+        _, build, run = run_baseline(cfg)
+    else:
+        start = time.perf_counter()
+        sim = cxsim.CXEcosystemModel(cfg)
+        built = time.perf_counter()
+        sim.run()
+        build, run = built - start, time.perf_counter() - built
+        if sim.steps != days:
+            raise RuntimeError(f"model ran {sim.steps} days, expected {days}")
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
-        "build_seconds": built - start,
-        "run_seconds": done - built,
+        "build_seconds": build,
+        "run_seconds": run,
         "peak_rss_mb": peak_kib / 1024,
         "base_rss_mb": base_kib / 1024,
     }
 
 
-def run_child(customers: int, days: int) -> dict[str, float]:
-    """Run :func:`measure_once` in a fresh interpreter (this file with ``--child``).
+def _warm_kernels() -> None:
+    """Import numba and load (or compile) cxsim's kernel, if it is used at all.
 
-    Args:
-        customers: Initial number of customers.
-        days: Days to simulate.
-
-    Returns:
-        What the child measured.
-
-    Raises:
-        RuntimeError: If the child failed (its stderr is included).
+    A one-off cost like the imports: not timed, and part of the *base* memory, so that
+    model memory compares across sizes (the kernel runs from 50k customers on).
     """
-    with tempfile.TemporaryDirectory(prefix="cxsim-bench-") as tmp:
-        result_file = Path(tmp) / "result.json"
-        command = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--child",
-            str(customers),
-            str(days),
-            str(result_file),
-        ]
-        proc = subprocess.run(command, capture_output=True, text=True, check=False)
-        if proc.returncode != 0 or not result_file.exists():
-            raise RuntimeError(
-                f"benchmark child for {customers} customers x {days} days failed "
-                f"(exit {proc.returncode}):\n{proc.stderr.strip()}"
-            )
-        return json.loads(result_file.read_text())
+    import numpy as np
+
+    from cxsim import churn
+    from cxsim.config import ChurnConfig
+
+    if churn.USE_NUMBA:
+        z = np.zeros(churn.NUMBA_MIN_CUSTOMERS)
+        churn.log_hazard_ratio(ChurnConfig(), z, z, z, z, z, z)
 
 
-def measure_case(customers: int, days: int, repeat: int) -> Case:
-    """Measure one size ``repeat`` times, each in a fresh process; keep the fastest.
-
-    Args:
-        customers: Initial number of customers.
-        days: Days to simulate.
-        repeat: Number of runs; timings are those of the fastest run, peak RSS the
-            largest of all runs.
-
-    Returns:
-        The measured :class:`Case`.
-    """
-    runs = [run_child(customers, days) for _ in range(repeat)]
+def measure(model: str, customers: int, days: int, repeat: int) -> Case:
+    """Measure a case ``repeat`` times, each in a fresh process; keep the fastest."""
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="cxsim-bench-") as tmp:
+            out = Path(tmp) / "result.json"
+            command = [sys.executable, __file__, "--child", model, str(customers), str(days)]
+            proc = subprocess.run([*command, str(out)], capture_output=True, text=True)
+            if proc.returncode != 0 or not out.exists():
+                raise RuntimeError(
+                    f"{model} {customers:,} x {days} failed ({proc.returncode}):\n"
+                    f"{proc.stderr.strip()[-3000:]}"
+                )
+            runs.append(json.loads(out.read_text()))
     best = min(runs, key=lambda r: r["build_seconds"] + r["run_seconds"])
-    seconds = best["build_seconds"] + best["run_seconds"]
     return Case(
+        model=model,
         customers=customers,
         days=days,
-        repeat=repeat,
         build_seconds=best["build_seconds"],
         run_seconds=best["run_seconds"],
-        seconds=seconds,
-        customer_days_per_second=customers * days / seconds if seconds > 0 else float("inf"),
         peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
         base_rss_mb=max(r["base_rss_mb"] for r in runs),
     )
 
 
-# --- parent: report -----------------------------------------------------------------------
+# --- figures ------------------------------------------------------------------------------
+
+
+def find(cases: list[Case], model: str, customers: int, days: int | None = None) -> Case | None:
+    """The case of this model and size (any days if ``days`` is None)."""
+    return next(
+        (
+            c
+            for c in cases
+            if c.model == model and c.customers == customers and days in (None, c.days)
+        ),
+        None,
+    )
+
+
+def ratios(cases: list[Case], sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+    """cxsim's customer-days/s over the Mesa baseline's, per compared size."""
+    rows = []
+    for n in sizes:
+        mesa = find(cases, "mesa", n)
+        reduced = find(cases, "cxsim-reduced", n, DAYS)
+        full = find(cases, "cxsim", n, DAYS)
+        if mesa and reduced:
+            rows.append(
+                {
+                    "customers": n,
+                    "mesa_throughput": mesa.throughput,
+                    "cxsim_reduced_throughput": reduced.throughput,
+                    "ratio": reduced.throughput / mesa.throughput,
+                    "full_ratio": full.throughput / mesa.throughput if full else None,
+                }
+            )
+    return rows
+
+
+def growth(cases: list[Case], sizes: tuple[int, ...], days: int) -> dict[str, Any]:
+    """How time and model memory grow with customers (365 days) and with days.
+
+    ``time_vs_linear`` is (seconds per customer-day at N) / (the same at the smallest
+    size): 1 is linear, above 1 superlinear, below 1 fixed daily costs spread over more
+    customers; ``time_vs_previous`` compares with the next smaller size.
+    ``memory_vs_linear`` does the same for model memory per customer against the middle
+    size (at the smallest, model memory is lost in the interpreter's). Days compare run
+    seconds per day at the middle size.
+    """
+    full = [c for n in sizes if (c := find(cases, "cxsim", n, days))]
+    by_customers = []
+    if full:
+        first = full[0]
+        ref_mem = full[1] if len(full) > 1 else full[0]
+        for prev, c in zip([full[0], *full[:-1]], full, strict=True):
+            by_customers.append(
+                {
+                    "customers": c.customers,
+                    "us_per_customer_day": 1e6 * c.seconds / (c.customers * c.days),
+                    "time_vs_linear": (c.seconds / c.customers) / (first.seconds / first.customers),
+                    "time_vs_previous": (c.seconds / c.customers) / (prev.seconds / prev.customers),
+                    "model_kb_per_customer": 1024 * c.model_mb / c.customers,
+                    "memory_vs_linear": (c.model_mb / c.customers)
+                    / (ref_mem.model_mb / ref_mem.customers),
+                }
+            )
+    middle = sizes[len(sizes) // 2]
+    runs = sorted(
+        (c for c in cases if c.model == "cxsim" and c.customers == middle), key=lambda c: c.days
+    )
+    by_days = [
+        {
+            "days": c.days,
+            "run_ms_per_day": 1e3 * c.run_seconds / c.days,
+            "vs_linear": (c.run_seconds / c.days) / (runs[0].run_seconds / runs[0].days),
+        }
+        for c in runs
+    ]
+    return {"by_customers": by_customers, "by_days": by_days, "days_at": middle}
+
+
+def targets(
+    cases: list[Case],
+    ratio_rows: list[dict[str, Any]],
+    grow: dict[str, Any],
+    sweep: dict[str, Any] | None,
+    big: int,
+) -> list[dict[str, Any]]:
+    """Each target of the performance issue with its measured value and verdict."""
+    out = []
+
+    def add(name: str, value: float | None, limit: float, higher_is_better: bool) -> None:
+        if value is None:
+            out.append({"target": name, "value": None, "passed": None})
+            return
+        passed = value >= limit if higher_is_better else value <= limit
+        out.append({"target": name, "value": value, "passed": passed})
+
+    r100 = next((r["ratio"] for r in ratio_rows if r["customers"] == SIZES[1]), None)
+    add(f"cxsim / Mesa customer-days/s at 100,000 >= {TARGET_RATIO:g}", r100, TARGET_RATIO, True)
+    one_m = find(cases, "cxsim", big, DAYS)
+    add(
+        f"{big:,} x {DAYS} seconds <= {TARGET_1M_SECONDS:g}",
+        one_m.seconds if one_m else None,
+        TARGET_1M_SECONDS,
+        False,
+    )
+    add(
+        f"{big:,} x {DAYS} peak RSS MB <= {TARGET_1M_RSS_MB:g}",
+        one_m.peak_rss_mb if one_m else None,
+        TARGET_1M_RSS_MB,
+        False,
+    )
+    rows = grow["by_customers"]
+    add(
+        f"time per customer-day, largest vs smallest size <= {TARGET_LINEARITY:g}",
+        rows[-1]["time_vs_linear"] if len(rows) > 1 else None,
+        TARGET_LINEARITY,
+        False,
+    )
+    add(
+        f"model memory per customer, largest vs middle size <= {TARGET_LINEARITY:g}",
+        rows[-1]["memory_vs_linear"] if len(rows) > 2 else None,
+        TARGET_LINEARITY,
+        False,
+    )
+    add(
+        f"sweep parallel efficiency on 2 workers >= {TARGET_EFFICIENCY:g}",
+        sweep["efficiency"] if sweep else None,
+        TARGET_EFFICIENCY,
+        True,
+    )
+    return out
+
+
+# --- report -------------------------------------------------------------------------------
 
 
 def _version(package: str) -> str:
@@ -187,22 +320,17 @@ def _version(package: str) -> str:
 
 
 def _git_commit() -> str | None:
-    """The checked-out commit, with ``-dirty`` if the work tree has changes; None if no git."""
-    repo = Path(__file__).resolve().parent
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=repo,
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=HERE,
             capture_output=True,
             text=True,
             check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
-        ).stdout.strip()
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return f"{head}-dirty" if dirty else head
+    return out.stdout.strip()
 
 
 def machine_info() -> dict[str, Any]:
@@ -216,75 +344,89 @@ def machine_info() -> dict[str, Any]:
         "cxsim": _version("cxsim"),
         "git_commit": _git_commit(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
-def check_targets(cases: list[Case]) -> list[tuple[Target, Case | None, bool]]:
-    """Compare each target with the measured case of its size.
-
-    Args:
-        cases: The measured cases.
-
-    Returns:
-        One ``(target, case, passed)`` per target; ``case`` is None (and ``passed`` True)
-        when that size was not measured, so a partial run cannot fail a target it skipped.
-    """
-    outcomes = []
-    for target in TARGETS:
-        case = next(
-            (c for c in cases if (c.customers, c.days) == (target.customers, target.days)), None
-        )
-        passed = case is None or case.seconds <= target.max_seconds
-        outcomes.append((target, case, passed))
-    return outcomes
+def _rate(x: float) -> str:
+    return f"{x / 1e6:,.2f} M" if x >= 1e6 else f"{x / 1e3:,.0f} k"
 
 
-def target_lines(outcomes: list[tuple[Target, Case | None, bool]]) -> list[str]:
-    """One ``PASS``/``FAIL``/``SKIP`` line per target."""
-    lines = []
-    for target, case, passed in outcomes:
-        if case is None:
-            lines.append(f"SKIP {target.label()}: size not measured")
-        else:
-            verdict = "PASS" if passed else "FAIL"
-            lines.append(f"{verdict} {target.label()}: {case.seconds:.2f} s")
-    return lines
-
-
-def markdown(cases: list[Case], machine: dict[str, Any], targets: list[str]) -> str:
-    """The results as a Markdown table, with the machine and the target verdicts."""
-    rows = [
-        "| customers | days | build s | run s | seconds | customer-days/s "
-        "| peak RSS MB | base RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+def markdown(report: dict[str, Any]) -> str:
+    """The tables of a report, ready for the README."""
+    m = report["machine"]
+    lines = [
+        f"Measured {m['date']} on {m['platform']}, {m['cpu_count']} CPUs, Python "
+        f"{m['python']}, numpy {m['numpy']}, mesa {m['mesa']}, cxsim {m['git_commit']}; "
+        f"load average at start {m['load_average'][0]:.2f}, at end "
+        f"{report['load_average_end'][0]:.2f}.",
+        "",
+        "| model | customers | days | build s | run s | customer-days/s | peak RSS MB | model MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for c in cases:
-        rows.append(
-            f"| {c.customers:,} | {c.days} | {c.build_seconds:.2f} | {c.run_seconds:.2f} "
-            f"| {c.seconds:.2f} | {c.customer_days_per_second:,.0f} "
-            f"| {c.peak_rss_mb:,.0f} | {c.base_rss_mb:,.0f} |"
+    names = {"cxsim": "cxsim", "cxsim-reduced": "cxsim, baseline config", "mesa": "Mesa"}
+    for c in map(lambda d: Case(**d), report["cases"]):
+        lines.append(
+            f"| {names[c.model]} | {c.customers:,} | {c.days} | {c.build_seconds:.2f} "
+            f"| {c.run_seconds:.2f} | {_rate(c.throughput)} | {c.peak_rss_mb:,.0f} "
+            f"| {c.model_mb:,.0f} |"
         )
-    about = (
-        f"{machine['date']}, {machine['platform']}, {machine['cpu_count']} CPUs, "
-        f"Python {machine['python']}, numpy {machine['numpy']}, mesa {machine['mesa']}, "
-        f"cxsim {machine['cxsim']} ({machine['git_commit'] or 'no git'})"
-    )
-    note = (
-        "seconds = build + run of the fastest of `repeat` runs (config composition and "
-        "imports not timed); peak RSS = `ru_maxrss` of a fresh process per run, base RSS = "
-        "the same before the model is built (imports, config); MB = 2^20 bytes."
-    )
-    lines = ["# Core model benchmark", "", about, "", *rows, "", note, ""]
-    return "\n".join([*lines, *(f"- {t}" for t in targets), ""])
+    lines += [
+        "",
+        "| customers | Mesa customer-days/s | cxsim, same config | ratio | full cxsim / Mesa |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in report["ratios"]:
+        full = f"{r['full_ratio']:,.0f}x" if r["full_ratio"] else "-"
+        lines.append(
+            f"| {r['customers']:,} | {_rate(r['mesa_throughput'])} "
+            f"| {_rate(r['cxsim_reduced_throughput'])} | {r['ratio']:,.0f}x | {full} |"
+        )
+    g = report["growth"]
+    lines += [
+        "",
+        "| customers (365 days) | µs per customer-day | time vs linear | vs previous size "
+        "| model KB per customer | memory vs linear |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in g["by_customers"]:
+        lines.append(
+            f"| {r['customers']:,} | {r['us_per_customer_day']:.3f} | {r['time_vs_linear']:.2f} "
+            f"| {r['time_vs_previous']:.2f} | {r['model_kb_per_customer']:.2f} "
+            f"| {r['memory_vs_linear']:.2f} |"
+        )
+    if g["by_days"]:
+        days = ", ".join(
+            f"{r['days']} days {r['run_ms_per_day']:.1f} ms/day ({r['vs_linear']:.2f})"
+            for r in g["by_days"]
+        )
+        lines += ["", f"Run time per day at {g['days_at']:,} customers: {days}."]
+    s = report["sweep"]
+    if s:
+        lines += [
+            "",
+            f"Sweep of {s['jobs']} jobs x {s['customers']:,} customers x {s['days']} days: "
+            f"{s['seconds_1_worker']:.1f} s on 1 worker, {s['seconds_parallel']:.1f} s on "
+            f"{s['workers']}: parallel efficiency {100 * s['efficiency']:.0f}% (load before "
+            f"{s['load_before_1_worker']:.2f} / {s['load_before_parallel']:.2f}).",
+        ]
+    lines += ["", "Targets:", ""]
+    for t in report["targets"]:
+        if t["passed"] is None:
+            lines.append(f"- SKIP {t['target']} (not measured)")
+        else:
+            verdict = "PASS" if t["passed"] else "FAIL"
+            lines.append(f"- {verdict} {t['target']}: {t['value']:,.2f}")
+    return "\n".join(lines) + "\n"
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder + ``os.replace``."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -293,41 +435,29 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def positive_int(text: str) -> int:
-    """Argparse type: an integer >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
+def update_readme(table: str, readme: Path = README) -> None:
+    """Replace the text between the benchmark markers of the README with ``table``."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = (text.find(m) for m in MARKERS)
+    if start < 0 or end < start:
+        raise RuntimeError(f"{readme} has no {MARKERS[0]} ... {MARKERS[1]} block")
+    new = text[: start + len(MARKERS[0])] + "\n" + table + text[end:]
+    write_atomic(readme, new)
+
+
+# --- main ---------------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes",
-        type=positive_int,
-        nargs="+",
-        default=[10_000, 100_000],
-        help="initial customers per case (default: 10000 100000)",
-    )
-    parser.add_argument(
-        "--days", type=positive_int, default=365, help="days per case (default: 365)"
-    )
-    parser.add_argument(
-        "--repeat",
-        type=positive_int,
-        default=1,
-        help="runs per case, each in a fresh process; the fastest counts (default: 1)",
-    )
-    parser.add_argument("--check", action="store_true", help="exit with status 1 if a target fails")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=RESULTS_DIR,
-        help="folder for core.json and core.md (default: benchmarks/results)",
-    )
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="every size / 10 (smoke test)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case (fastest counts)")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the sweep efficiency")
+    parser.add_argument("--readme", action="store_true", help="update README.md's tables")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target fails")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -335,39 +465,53 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return the process exit status."""
     args = parse_args(argv)
     if args.child:
-        customers, days, result_file = args.child
-        result = measure_once(int(customers), int(days))
-        Path(result_file).write_text(json.dumps(result))
+        model, customers, days, out = args.child
+        Path(out).write_text(json.dumps(measure_once(model, int(customers), int(days))))
         return 0
 
+    scale = 10 if args.quick else 1
+    sizes = tuple(n // scale for n in SIZES)
+    plan = [("cxsim", n, DAYS) for n in sizes]
+    plan += [("cxsim", sizes[1], d) for d in DAY_SAMPLES]
+    for n, full in zip(sizes[:2], SIZES[:2], strict=True):
+        plan += [("cxsim-reduced", n, DAYS), ("mesa", n, BASELINE_DAYS[full])]
+    machine = machine_info()
     cases = []
-    for customers in args.sizes:
-        print(f"running {customers:,} customers x {args.days} days ...", file=sys.stderr)
+    for model, n, days in plan:
+        print(f"{model} {n:,} customers x {days} days ...", file=sys.stderr, flush=True)
         try:
-            cases.append(measure_case(customers, args.days, args.repeat))
+            cases.append(measure(model, n, days, args.repeat))
         except RuntimeError as err:
             print(err, file=sys.stderr)
             return 2
-    machine = machine_info()
-    outcomes = check_targets(cases)
-    verdicts = target_lines(outcomes)
+    sweep = None
+    if not args.no_sweep:
+        from bench_sweep import sweep_efficiency
 
-    args.out.mkdir(parents=True, exist_ok=True)
+        setting = {k: (v // scale if k in ("jobs", "customers") else v) for k, v in SWEEP.items()}
+        print(f"sweep {setting} ...", file=sys.stderr, flush=True)
+        sweep = sweep_efficiency(**setting)
+
+    ratio_rows = ratios(cases, sizes[:2])
+    grow = growth(cases, sizes, DAYS)
     report = {
         "machine": machine,
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "cases": [asdict(c) for c in cases],
-        "targets": [
-            {**asdict(t), "measured": case is not None, "passed": passed}
-            for t, case, passed in outcomes
-        ],
+        "ratios": ratio_rows,
+        "growth": grow,
+        "sweep": sweep,
+        "targets": targets(cases, ratio_rows, grow, sweep, sizes[-1]),
     }
-    write_atomic(args.out / "core.json", json.dumps(report, indent=2) + "\n")
-    table = markdown(cases, machine, verdicts)
-    write_atomic(args.out / "core.md", table)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_atomic(args.out / "bench.json", json.dumps(report, indent=2) + "\n")
+    table = markdown(report)
+    write_atomic(args.out / "bench.md", "# Benchmark\n\n" + table)
+    if args.readme:
+        update_readme(table)
     print(table, end="")
-    if args.check and not all(passed for _, _, passed in outcomes):
-        return 1
-    return 0
+    failed = [t for t in report["targets"] if t["passed"] is False]
+    return 1 if args.check and failed else 0
 
 
 if __name__ == "__main__":
