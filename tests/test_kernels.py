@@ -1,14 +1,15 @@
-"""The numba kernel of the churn hazard gives the numpy path's numbers, bit for bit.
+"""The numba kernels (churn hazard, journey moments) give the numpy path's numbers, bit for bit.
 
 numba is optional (``pip install cxsim[fast]``): same seed, same numbers, with it or
 without it. ``CXSIM_NUMBA=0`` switches the kernel off.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import cxsim
-from cxsim import churn
+from cxsim import churn, kernels
 from cxsim.config import ChurnConfig
 
 pytest.importorskip("numba")
@@ -48,3 +49,25 @@ def test_same_numbers_with_and_without_numba(monkeypatch):
         monkeypatch.setattr(churn, "USE_NUMBA", use)
         runs.append(cxsim.run(overrides).metrics)
     assert runs[0].equals(runs[1])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "notices"),
+    [
+        (["scenario=web_outage", "incentives=aht"], False),
+        # partner data reaches support: failed deliveries are noticed (the relief path)
+        (["environment=partner_integrated", "scenario=partner_failure"], True),
+    ],
+)
+def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):
+    """The compiled journey moments give the numpy path's metrics and customers exactly."""
+    overrides = ["customers.n=800", "days=30", "seed=3", *overrides]
+    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    runs = []
+    for use in (True, False):
+        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        runs.append(cxsim.run(overrides))
+    pd.testing.assert_frame_equal(runs[0].metrics, runs[1].metrics, check_exact=True)
+    pd.testing.assert_frame_equal(runs[0].customers, runs[1].customers, check_exact=True)
+    assert (runs[0].metrics["notices"].sum() > 0) == notices
+

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from cxsim import kernels
 from cxsim.config import STAGES, CXSimConfig
 from cxsim.customers import CustomerPopulation
 from cxsim.employees import Workforce
@@ -148,6 +149,14 @@ class JourneyEngine:
         )
         effort = np.minimum(tps.effort[tp] + extra_effort, 7.0)  # the scale ends at 7
         delighted = ~must_be_failed & (rng.random(idx.size) < tps.delight_prob[tp])
+        if kernels.enabled(c.n):
+            value = self._live_compiled(
+                idx, tp, performance, effort, must_be_failed, delighted, noticed
+            )
+            if noticed is not None:
+                must_be_failed = must_be_failed & ~noticed
+            self._record_interaction(tp, value, must_be_failed, effort, idx.size)
+            return value
         value = moment_value(
             performance,
             c.expectation(idx, tp),
@@ -161,12 +170,65 @@ class JourneyEngine:
             value = np.where(noticed, value * (1.0 - ex.notice_relief), value)
             must_be_failed = must_be_failed & ~noticed
         c.live(idx, value, must_be_failed)
-        self.activity.record_moments(tps.stage[tp], value, must_be_failed)
         system = tps.system[tp]
         c.last_system[idx] = np.where(system >= 0, system, c.last_system[idx])
-        self.activity.moments += idx.size
-        self.activity.effort_sum += float(np.sum(effort))
+        self._record_interaction(tp, value, must_be_failed, effort, idx.size)
         return value
+
+    def _live_compiled(
+        self,
+        idx: np.ndarray,
+        tp: np.ndarray,
+        performance: np.ndarray,
+        effort: np.ndarray,
+        must_be_failed: np.ndarray,
+        delighted: np.ndarray,
+        noticed: np.ndarray | None,
+    ) -> np.ndarray:
+        """The judging and remembering of :meth:`_interact` in one compiled pass.
+
+        Same numbers as the numpy path; at scale it visits each customer's columns once
+        instead of gathering and scattering them column by column.
+        """
+        c, ex = self.customers, self.cfg.experience
+        value = np.empty(idx.size)
+        if noticed is None:
+            noticed = np.zeros(idx.size, dtype=bool)
+        kernels.live_moments(
+            (idx, tp, performance, effort, must_be_failed, delighted, noticed),
+            (c.segments.expectation, c.segments.effort_tolerance, self.tps.system),
+            (
+                c.segment,
+                c.expectation_shift,
+                c.peak,
+                c.end,
+                c.moments,
+                c.must_be_failed,
+                c.last_system,
+            ),
+            (
+                ex.effort_weight,
+                ex.loss_aversion,
+                ex.delight_bonus,
+                -ex.must_be_penalty,
+                1.0 - ex.notice_relief,
+            ),
+            value,
+        )
+        return value
+
+    def _record_interaction(
+        self,
+        tp: np.ndarray,
+        value: np.ndarray,
+        must_be_failed: np.ndarray,
+        effort: np.ndarray,
+        count: int,
+    ) -> None:
+        """Add ``count`` moments to the day's activity (per stage, effort)."""
+        self.activity.record_moments(self.tps.stage[tp], value, must_be_failed)
+        self.activity.moments += count
+        self.activity.effort_sum += float(np.sum(effort))
 
     def _try_channels(self, idx: np.ndarray, stage: str) -> tuple:
         """Customers ``idx`` try a channel of ``stage``, then another if it is down.

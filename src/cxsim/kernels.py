@@ -1,0 +1,100 @@
+"""Compiled loops for the hot per-customer passes, each the twin of a numpy path.
+
+At a million customers a day costs mostly memory traffic: every numpy operation is a
+pass over its arrays, and the journeys gather and scatter customer columns at scattered
+positions, a cache miss each. A loop here visits each customer once and does the same
+floating-point operations in the same order as the numpy path it replaces (numba without
+fastmath: no reassociation, no fused multiply-adds), so both give identical numbers
+(tests/test_kernels.py). numba is optional (``pip install cxsim[fast]``);
+``CXSIM_NUMBA=0`` turns the loops off.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+
+USE_NUMBA = (
+    importlib.util.find_spec("numba") is not None and os.environ.get("CXSIM_NUMBA", "1") != "0"
+)
+"""Whether the compiled loops may run; the numbers are the same either way."""
+
+NUMBA_MIN_CUSTOMERS = 50_000
+"""Below this many customers the numpy path runs: importing numba and loading the loops
+cost more than a small model's whole run saves (as for the churn kernel)."""
+
+
+def enabled(customers: int) -> bool:
+    """Whether a population of ``customers`` (ever acquired) uses the compiled loops."""
+    return USE_NUMBA and customers >= NUMBA_MIN_CUSTOMERS
+
+
+@cache
+def _compiled(loop: Callable) -> Callable:
+    """``loop`` compiled (or loaded from numba's on-disk cache) on first use."""
+    import numba
+
+    return numba.njit(cache=True, nogil=True)(loop)
+
+
+def live_moments(
+    moment: tuple, tables: tuple, columns: tuple, params: tuple, value: np.ndarray
+) -> None:
+    """Judge one moment per customer and record it in their journey memory.
+
+    The twin of :func:`cxsim.experience.moment_value`, the notice relief of
+    :meth:`cxsim.journeys.JourneyEngine._interact`, :meth:`CustomerPopulation.live` and
+    the update of ``last_system``, in one pass.
+
+    Args:
+        moment: ``(idx, tp, performance, effort, failed, delighted, noticed)``: the
+            customers (unique), their touchpoint, perceived performance, effort, must-be
+            failure, delight and advance-notice flags.
+        tables: ``(expectation, tolerance, system)``: segment x touchpoint expectations,
+            effort tolerance per segment, system per touchpoint.
+        columns: ``(segment, expectation_shift, peak, end, moments, must_be_failed,
+            last_system)`` customer columns; the last five are updated in place.
+        params: ``(effort_weight, loss_aversion, delight_bonus, penalty, kept)``: the
+            experience parameters, ``penalty`` the must-be value (negative) and ``kept``
+            the share of a noticed failure's value that still stings.
+        value: Output, one moment value per customer.
+    """
+    _compiled(_live_moments_loop)(*moment, *tables, *columns, *params, value)
+
+
+def _live_moments_loop(  # a kernel takes its arrays flat
+    idx, tp, perf, effort, failed, delighted, noticed,
+    expectation, tolerance, system,
+    segment, shift, peak, end, moments, must_be_failed, last_system,
+    effort_weight, loss_aversion, delight_bonus, penalty, kept, value,
+):  # fmt: skip
+    for k in range(idx.size):
+        i, t = idx[k], tp[k]
+        seg = segment[i]
+        # moment_value: effort beyond tolerance as lost performance, then loss aversion
+        excess = max(effort[k] - tolerance[seg], 0.0)
+        d = (perf[k] - effort_weight * excess) - (expectation[seg, t] + shift[i])
+        v = d if d >= 0.0 else loss_aversion * d
+        if delighted[k]:
+            v = v + delight_bonus
+        fail = failed[k]
+        if fail:
+            v = penalty
+        # a warned customer: the failure stings less and breaks no promise
+        if noticed[k]:
+            v = v * kept
+            fail = False
+        # CustomerPopulation.live: peak-end memory
+        if moments[i] == 0 or abs(v) > abs(peak[i]):
+            peak[i] = v
+        end[i] = v
+        moments[i] += 1
+        must_be_failed[i] |= fail
+        if system[t] >= 0:
+            last_system[i] = system[t]
+        value[k] = v
+
