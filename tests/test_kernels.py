@@ -71,3 +71,17 @@ def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):
     pd.testing.assert_frame_equal(runs[0].customers, runs[1].customers, check_exact=True)
     assert (runs[0].metrics["notices"].sum() > 0) == notices
 
+
+def test_likelihood_to_recommend_kernel_matches_numpy(monkeypatch):
+    """Answers agree everywhere, the clipped ends of the scale included."""
+    model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=5000", "days=1"]))
+    c, rng = model.customers, np.random.default_rng(1)
+    for name in ("satisfaction", "trust", "engagement", "rating_style"):
+        c.view(name)[:] = rng.normal(0.5, 1.0, c.n)
+    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    answers = []
+    for use in (True, False):
+        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        answers.append(c.likelihood_to_recommend())
+    np.testing.assert_array_equal(answers[0], answers[1])
+    assert answers[0].dtype == np.int8 and {0, 10} <= set(answers[0].tolist())

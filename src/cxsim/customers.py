@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cxsim import kernels
 from cxsim.config import CustomersConfig
 from cxsim.experience import judgement, remembered, update_peak
 
@@ -239,16 +240,31 @@ class CustomerPopulation:
 
     def likelihood_to_recommend(self) -> np.ndarray:
         """Each customer's true likelihood to recommend, 0-10 (int8), from its attitudes."""
-        w, ch = self._recommend_weights, self.cfg.churn
+        w, ch, ex = self._recommend_weights, self.cfg.churn, self.cfg.experience
+        if kernels.enabled(self.n):  # one pass instead of some fifteen, same numbers
+            out = np.empty(self.n, dtype=np.int8)
+            kernels.likelihood_to_recommend(
+                tuple(
+                    self.view(k) for k in ("satisfaction", "trust", "engagement", "rating_style")
+                ),
+                tuple(w),
+                (
+                    ch.satisfaction_reference,
+                    ch.trust_reference,
+                    ch.engagement_reference,
+                    ex.recommend_reference,
+                    ex.recommend_sensitivity,
+                ),
+                out,
+            )
+            return out
         attitude = (
             w[0] * (self.view("satisfaction") - ch.satisfaction_reference)
             + w[1] * (self.view("trust") - ch.trust_reference)
             + w[2] * (self.view("engagement") - ch.engagement_reference)
         )
         latent = (
-            self.cfg.experience.recommend_reference
-            + self.cfg.experience.recommend_sensitivity * attitude
-            + self.view("rating_style")
+            ex.recommend_reference + ex.recommend_sensitivity * attitude + self.view("rating_style")
         )
         return np.clip(np.rint(10.0 * latent), 0, 10).astype(np.int8)
 

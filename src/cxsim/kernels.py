@@ -98,3 +98,24 @@ def _live_moments_loop(  # a kernel takes its arrays flat
             last_system[i] = system[t]
         value[k] = v
 
+
+def likelihood_to_recommend(attitudes: tuple, weights: tuple, references: tuple, out) -> None:
+    """Each customer's 0-10 likelihood to recommend, in one pass (into int8 ``out``).
+
+    The twin of :meth:`cxsim.customers.CustomerPopulation.likelihood_to_recommend`.
+
+    Args:
+        attitudes: ``(satisfaction, trust, engagement, rating_style)`` columns.
+        weights: ``(satisfaction, trust, engagement)`` weights of the attitudes.
+        references: ``(satisfaction, trust, engagement, recommend_reference,
+            recommend_sensitivity)``.
+        out: Output, one answer per customer.
+    """
+    _compiled(_ltr_loop)(*attitudes, *weights, *references, out)
+
+
+def _ltr_loop(s, t, g, style, ws, wt, wg, sref, tref, gref, ltr_ref, sensitivity, out):
+    for i in range(out.size):
+        attitude = ws * (s[i] - sref) + wt * (t[i] - tref) + wg * (g[i] - gref)
+        answer = np.rint(10.0 * (ltr_ref + sensitivity * attitude + style[i]))
+        out[i] = min(max(answer, 0.0), 10.0)  # np.clip(.., 0, 10) of the numpy path
