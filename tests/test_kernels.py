@@ -85,3 +85,12 @@ def test_likelihood_to_recommend_kernel_matches_numpy(monkeypatch):
         answers.append(c.likelihood_to_recommend())
     np.testing.assert_array_equal(answers[0], answers[1])
     assert answers[0].dtype == np.int8 and {0, 10} <= set(answers[0].tolist())
+
+
+def test_mean_or_zero_kernel_matches_numpy():
+    """The mean heard from neighbours: a division where anyone spoke, 0 for the isolated."""
+    rng = np.random.default_rng(2)
+    total = rng.normal(0.0, 3.0, 10_000)
+    count = rng.integers(0, 4, 10_000).astype(float)
+    expected = np.divide(total, count, out=np.zeros(total.size), where=count > 0)
+    np.testing.assert_array_equal(kernels.mean_or_zero(total, count), expected)

@@ -119,3 +119,19 @@ def _ltr_loop(s, t, g, style, ws, wt, wg, sref, tref, gref, ltr_ref, sensitivity
         attitude = ws * (s[i] - sref) + wt * (t[i] - tref) + wg * (g[i] - gref)
         answer = np.rint(10.0 * (ltr_ref + sensitivity * attitude + style[i]))
         out[i] = min(max(answer, 0.0), 10.0)  # np.clip(.., 0, 10) of the numpy path
+
+
+def mean_or_zero(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``total / count`` where ``count > 0``, else 0, in one pass.
+
+    The twin of ``np.divide(total, count, out=np.zeros(n), where=count > 0)``, which at a
+    million entries costs several times a plain division (IEEE division either way).
+    """
+    out = np.empty_like(total)
+    _compiled(_mean_or_zero_loop)(total, count, out)
+    return out
+
+
+def _mean_or_zero_loop(total, count, out):
+    for i in range(out.size):
+        out[i] = total[i] / count[i] if count[i] > 0 else 0.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from cxsim import kernels
 from cxsim.config import NetworkConfig
 
 
@@ -239,4 +240,6 @@ class Hearsay:
             self._tell(listener, self.voice[speaker], voice[speaker])
             self.voice[changed] = voice[changed]
         speakers = self.speakers[:n]
+        if kernels.enabled(n):
+            return kernels.mean_or_zero(self.talk_sum[:n], speakers)
         return np.divide(self.talk_sum[:n], speakers, out=np.zeros(n), where=speakers > 0)
