@@ -94,3 +94,15 @@ def test_mean_or_zero_kernel_matches_numpy():
     count = rng.integers(0, 4, 10_000).astype(float)
     expected = np.divide(total, count, out=np.zeros(total.size), where=count > 0)
     np.testing.assert_array_equal(kernels.mean_or_zero(total, count), expected)
+
+
+def test_scatter_add_kernel_matches_add_at():
+    """Repeated listeners accumulate in the same order as np.add.at."""
+    rng = np.random.default_rng(3)
+    index = rng.integers(0, 50, 5_000)
+    values = rng.normal(0.0, 1.0, index.size)
+    expected, target = rng.random(50), np.zeros(50)
+    target[:] = expected
+    np.add.at(expected, index, values)
+    kernels.scatter_add(target, index, values)
+    np.testing.assert_array_equal(target, expected)

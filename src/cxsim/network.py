@@ -211,8 +211,10 @@ class Hearsay:
 
     def _tell(self, listener: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
         loud = self.levels[new] - self.levels[old]
-        np.add.at(self.talk_sum, listener, loud)
-        np.add.at(self.speakers, listener, (new > 0).astype(float) - (old > 0))
+        joined = (new > 0).astype(float) - (old > 0)
+        add_at = kernels.scatter_add if kernels.enabled(self.voice.size) else np.add.at
+        add_at(self.talk_sum, listener, loud)
+        add_at(self.speakers, listener, joined)
 
     def tie(self, low: np.ndarray, high: np.ndarray) -> None:
         """New ties: each end starts hearing the other's current voice."""
