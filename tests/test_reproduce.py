@@ -1,3 +1,5 @@
+import importlib
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -172,13 +174,17 @@ def _reduced(name: str, arms: list[str], metric: str):
     return exp
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
 def test_without_loss_aversion_the_loss_gain_asymmetry_fails(monkeypatch):
     """Patch the asymmetric value function out: a loss then weighs what an equal gain does."""
     exp = _reduced(
         "delighters_vs_must_be", ["baseline", "quality_down", "quality_up"], "satisfaction_last30"
     )
     monkeypatch.setattr(experience, "disconfirmation", lambda perf, expect, _: perf - expect)
-    result = run_experiment(exp, "quick", n_jobs=1)  # in-process, so the patch holds
+    # forked workers inherit the patched module (spawned ones would import it afresh)
+    pool_module = importlib.import_module("cxsim.compare")  # `cxsim.compare` is the function
+    monkeypatch.setattr(pool_module, "get_context", lambda _: multiprocessing.get_context("fork"))
+    result = run_experiment(exp, "quick", n_jobs=2)
     assert not result.passed, result.table
 
 
