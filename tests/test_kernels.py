@@ -106,3 +106,12 @@ def test_scatter_add_kernel_matches_add_at():
     np.add.at(expected, index, values)
     kernels.scatter_add(target, index, values)
     np.testing.assert_array_equal(target, expected)
+
+
+def test_relax_kernel_matches_numpy():
+    """Engagement relaxes toward its reference for the active only, as in numpy."""
+    rng = np.random.default_rng(4)
+    level, active = rng.random(10_000), rng.random(10_000) < 0.8
+    expected = level + active * (0.4 - level) * 0.03
+    kernels.relax(level, active, 0.4, 0.03)
+    np.testing.assert_array_equal(level, expected)

@@ -236,7 +236,11 @@ class CustomerPopulation:
         active = self.view("active")
         ref = self.cfg.churn.engagement_reference
         # exact exponential relaxation: stable for any time constant
-        g += active * (ref - g) * -np.expm1(-1.0 / self.cfg.experience.engagement_drift_days)
+        step = -np.expm1(-1.0 / self.cfg.experience.engagement_drift_days)
+        if kernels.enabled(self.n):  # one pass instead of four, same numbers
+            kernels.relax(g, active, ref, step)
+        else:
+            g += active * (ref - g) * step
 
     def likelihood_to_recommend(self) -> np.ndarray:
         """Each customer's true likelihood to recommend, 0-10 (int8), from its attitudes."""

@@ -149,3 +149,18 @@ def scatter_add(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> No
 def _scatter_add_loop(target, index, values):
     for k in range(index.size):
         target[index[k]] += values[k]
+
+
+def relax(level: np.ndarray, active: np.ndarray, reference: float, step: float) -> None:
+    """``level += active * (reference - level) * step`` in place, in one pass.
+
+    The twin of :meth:`cxsim.customers.CustomerPopulation.drift_engagement`'s update:
+    the active flag multiplies as 1.0 or 0.0, as numpy casts it.
+    """
+    _compiled(_relax_loop)(level, active, reference, step)
+
+
+def _relax_loop(level, active, reference, step):
+    for i in range(level.size):
+        flag = 1.0 if active[i] else 0.0
+        level[i] += (flag * (reference - level[i])) * step
