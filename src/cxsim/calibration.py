@@ -404,6 +404,8 @@ def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from cxsim.plots import save_figure
+
     c, obs = result.curve, result.observed
     fig, ax = plt.subplots(figsize=(8, 5))
     data = c[~c["projected"]]
@@ -426,10 +428,7 @@ def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
     ax.set_title(fitted, fontsize="small")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def calibrate_main(argv: list[str]) -> None:

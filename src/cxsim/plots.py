@@ -265,6 +265,14 @@ def plot_journey_map(
     return _finish(fig, path)
 
 
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Lay a figure out, save it as a PNG and close it; return its path."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return Path(path)
+
+
 def _finish(fig: Figure, path: str | Path | None) -> Figure:
     if path is not None:
         fig.savefig(path, dpi=110)

@@ -219,6 +219,8 @@ def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from cxsim.plots import save_figure
+
     k = len(result.outcomes)
     fig, axes = plt.subplots(1, k, figsize=(6 * k, 1.5 + 0.6 * len(result.parameters)))
     for ax, outcome in zip(np.atleast_1d(axes), result.outcomes, strict=True):
@@ -244,10 +246,7 @@ def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
         ax.set_title(outcome)
         ax.grid(alpha=0.3)
     fig.suptitle(f"{result.method.capitalize()} sensitivity, seeds {result.seeds}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def sensitivity_main(argv: list[str]) -> None:

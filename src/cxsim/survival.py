@@ -180,6 +180,8 @@ def plot_retention(curves: pd.DataFrame, path: str | Path, title: str = "") -> P
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from cxsim.plots import save_figure
+
     by = [g for g in GROUPS if g in curves.columns]
     fig, ax = plt.subplots(figsize=(8, 5))
     groups = curves.groupby(by, sort=False) if by else [((), curves)]
@@ -200,10 +202,7 @@ def plot_retention(curves: pd.DataFrame, path: str | Path, title: str = "") -> P
     ax.set_title(title or "Kaplan-Meier retention with 95% confidence bands")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def write_curves(curves: pd.DataFrame, out_dir: str | Path) -> Path:
