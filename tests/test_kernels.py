@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import cxsim
-from cxsim import churn, kernels
+from cxsim import acquisition, churn, kernels
 from cxsim.config import ChurnConfig
 
 pytest.importorskip("numba")
@@ -115,3 +115,19 @@ def test_relax_kernel_matches_numpy():
     expected = level + active * (0.4 - level) * 0.03
     kernels.relax(level, active, 0.4, 0.03)
     np.testing.assert_array_equal(level, expected)
+
+
+def test_voices_kernel_matches_numpy(monkeypatch):
+    """Voices and the count of each: the numpy voice() and a bincount, the silent first."""
+    rng = np.random.default_rng(5)
+    ltr = rng.integers(0, 11, 20_000).astype(np.int8)
+    active = rng.random(ltr.size) < 0.9
+    results = []
+    for use in (True, False):
+        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+        results.append(acquisition.voices(ltr, active))
+    (voice, counts), (expected, expected_counts) = results
+    np.testing.assert_array_equal(voice, expected)
+    np.testing.assert_array_equal(counts, expected_counts)
+    assert counts[0] == np.count_nonzero(~active) and counts.sum() == ltr.size

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cxsim import kernels
 from cxsim.config import AcquisitionConfig
 
 
@@ -57,6 +58,18 @@ def voice(ltr: np.ndarray, active: np.ndarray) -> np.ndarray:
     v = _VOICE_OF_LTR[ltr]
     v *= active[: ltr.size]
     return v
+
+
+def voices(ltr: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's :func:`voice`, and how many customers speak with each voice.
+
+    Returns:
+        ``(voice, counts)``: the voices (int8) and the customers per voice (silent first).
+    """
+    if kernels.enabled(ltr.size):
+        return kernels.voices(ltr, active, _VOICE_OF_LTR)
+    v = voice(ltr, active)
+    return v, np.bincount(v, minlength=_VOICE_OF_LTR.max() + 1)
 
 
 def talk_levels(cfg: AcquisitionConfig) -> np.ndarray:

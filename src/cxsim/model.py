@@ -172,17 +172,16 @@ class CXEcosystemModel(mesa.Model):
         active = self.customers.view("active")
         self.seek("measurement")
         measured = self._measure(pay, ltr, active)
-        voice = acquisition.voice(ltr, active)
-        talk = self._talk_levels[voice]
+        voice, speaking = acquisition.voices(ltr, active)
         self.seek("churn")
-        churned, causes = self._churn(day, voice, talk)
+        churned, causes = self._churn(day, voice)
         self.seek("acquisition")
-        acquired = self._acquire(day, float(talk.sum()))
+        acquired = self._acquire(day, float(speaking @ self._talk_levels))
         self.customers.drift_engagement()
         self.seek("workforce")
         self._run_organisation(day, pay, activity)
         # Voices of today's customers still active at the end of the day (not newcomers).
-        voices = np.bincount(voice, minlength=4) - np.bincount(voice[churned], minlength=4)
+        voices = speaking - np.bincount(voice[churned], minlength=speaking.size)
         self._record(day, active_at_start, activity, voices, causes, acquired, measured, pay)
 
     def _measure(self, pay: Pressure, ltr: np.ndarray, active: np.ndarray) -> Measured:
@@ -225,9 +224,7 @@ class CXEcosystemModel(mesa.Model):
         )
         wf.end_day(day, self.customers.n_active, lv.staffing_ratio, conditions)
 
-    def _churn(
-        self, day: int, voice: np.ndarray, talk: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _churn(self, day: int, voice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each active customer leaves with its own hazard; neighbours of leavers take note.
 
         Returns:
@@ -244,7 +241,7 @@ class CXEcosystemModel(mesa.Model):
         if self.network.explicit:
             net_talk = self.hearsay.mean(voice)
         else:
-            net_talk = self.network.neighbour_mean(talk, active)
+            net_talk = self.network.neighbour_mean(self._talk_levels[voice], active)
         columns = (
             c.view("satisfaction"),
             c.view("trust"),
