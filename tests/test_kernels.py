@@ -131,3 +131,20 @@ def test_voices_kernel_matches_numpy(monkeypatch):
     np.testing.assert_array_equal(voice, expected)
     np.testing.assert_array_equal(counts, expected_counts)
     assert counts[0] == np.count_nonzero(~active) and counts.sum() == ltr.size
+
+
+def test_leavers_kernel_matches_numpy(monkeypatch):
+    """Who leaves: the draw below the clipped hazard, among the active, in index order."""
+    rng = np.random.default_rng(6)
+    n = 20_000
+    theta = rng.random(n) * 0.2
+    log_ratio = rng.normal(0.0, 3.0, n)
+    log_ratio[:5] = 80.0  # beyond the cap: the hazard is 1
+    u, active = rng.random(n), rng.random(n) < 0.9
+    results = []
+    for use in (True, False):
+        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+        results.append(churn.leavers(theta, log_ratio.copy(), u, active))
+    np.testing.assert_array_equal(results[0], results[1])
+    assert results[0].size > 100 and set(np.flatnonzero(active[:5])) <= set(results[0])

@@ -27,6 +27,7 @@ from functools import cache
 import numpy as np
 from scipy.special import betaln
 
+from cxsim import kernels
 from cxsim.config import ChurnConfig
 
 USE_NUMBA = (
@@ -108,6 +109,21 @@ def hazard_of(theta: np.ndarray, log_ratio: np.ndarray) -> np.ndarray:
     h = np.exp(np.minimum(log_ratio, 50.0, out=log_ratio), out=log_ratio)
     h *= theta
     return np.clip(h, 0.0, 1.0, out=h)
+
+
+def leavers(
+    theta: np.ndarray, log_ratio: np.ndarray, u: np.ndarray, active: np.ndarray
+) -> np.ndarray:
+    """The active customers whose draw ``u`` falls below their hazard today (indices).
+
+    ``log_ratio`` (overwritten) is the summed log hazard ratio of :func:`hazard_of`.
+    """
+    if not kernels.enabled(theta.size):
+        return np.flatnonzero((u < hazard_of(theta, log_ratio)) & active)
+    # numpy's exp (its SIMD one need not match numba's to the last bit), then the rest
+    # of hazard_of and the draw in one pass
+    growth = np.exp(np.minimum(log_ratio, 50.0, out=log_ratio), out=log_ratio)
+    return kernels.leavers(theta, growth, u, active)
 
 
 def log_hazard_ratio(

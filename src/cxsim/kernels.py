@@ -192,3 +192,24 @@ def _voices_loop(ltr, active, voice_of_ltr, voice, counts):
         v = voice_of_ltr[ltr[i]] if active[i] else 0
         voice[i] = v
         counts[v] += 1
+
+
+def leavers(theta: np.ndarray, growth: np.ndarray, u: np.ndarray, active: np.ndarray):
+    """Indices of the active customers with ``u < clip(theta x growth, 0, 1)``.
+
+    The twin of :func:`cxsim.churn.hazard_of` after its ``exp`` (``growth``) and the
+    draw in :func:`cxsim.churn.leavers`, in one pass.
+    """
+    out = np.empty(theta.size, dtype=np.int64)
+    count = _compiled(_leavers_loop)(theta, growth, u, active, out)
+    return out[:count].copy()
+
+
+def _leavers_loop(theta, growth, u, active, out):
+    count = 0
+    for i in range(theta.size):
+        hazard = min(max(growth[i] * theta[i], 0.0), 1.0)  # np.clip(h, 0, 1)
+        if active[i] and u[i] < hazard:
+            out[count] = i
+            count += 1
+    return count

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cxsim import acquisition
 from cxsim.acquisition import DETRACTOR, PROMOTER
-from cxsim.churn import attribute_causes, hazard_of, hazard_terms, log_hazard_ratio
+from cxsim.churn import attribute_causes, hazard_terms, leavers, log_hazard_ratio
 from cxsim.config import STAGES, CXSimConfig, validate
 from cxsim.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps_of_counts
 from cxsim.employees import WorkConditions, Workforce
@@ -255,11 +255,14 @@ class CXEcosystemModel(mesa.Model):
             "price_change": self.levers.price_change,
             "market_pull": self.levers.market_pull,
         }
-        hazard = hazard_of(c.view("theta"), log_hazard_ratio(cfg, *columns, **options))
         # One draw per customer ever acquired, so customer i's draw does not depend on
         # who else is still active (common random numbers across scenarios).
-        leaving = (self.rng.random(c.n) < hazard) & active
-        churned = np.flatnonzero(leaving)
+        churned = leavers(
+            c.view("theta"),
+            log_hazard_ratio(cfg, *columns, **options),
+            self.rng.random(c.n),
+            active,
+        )
         terms = hazard_terms(cfg, *(column[churned] for column in columns), **options)
         causes = attribute_causes(terms, self.rng.random(churned.size), CAUSE_CODES)
         c.churn(churned, day, causes)
