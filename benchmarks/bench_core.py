@@ -146,11 +146,11 @@ def _warm_kernels() -> None:
     """
     import numpy as np
 
-    from cxsim import churn
+    from cxsim import churn, kernels
     from cxsim.config import ChurnConfig
 
-    if churn.USE_NUMBA:
-        z = np.zeros(churn.NUMBA_MIN_CUSTOMERS)
+    if kernels.USE_NUMBA:
+        z = np.zeros(kernels.NUMBA_MIN_CUSTOMERS)
         churn.log_hazard_ratio(ChurnConfig(), z, z, z, z, z, z)
 
 

@@ -30,12 +30,12 @@ def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
     options = {"experience_on": experience_on, "price_change": 0.1, "market_pull": 0.2}
     terms = churn.hazard_terms(ChurnConfig(), *columns, **options)
     expected = sum(terms.values(), np.zeros(n))
-    monkeypatch.setattr(churn, "USE_NUMBA", True)
-    monkeypatch.setattr(churn, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(kernels, "USE_NUMBA", True)
+    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
     np.testing.assert_array_equal(
         churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
     )
-    monkeypatch.setattr(churn, "USE_NUMBA", False)
+    monkeypatch.setattr(kernels, "USE_NUMBA", False)
     np.testing.assert_array_equal(
         churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
     )
@@ -43,10 +43,10 @@ def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
 
 def test_same_numbers_with_and_without_numba(monkeypatch):
     overrides = ["customers.n=600", "days=30", "seed=7", "scenario=web_outage"]
-    monkeypatch.setattr(churn, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
     runs = []
     for use in (True, False):
-        monkeypatch.setattr(churn, "USE_NUMBA", use)
+        monkeypatch.setattr(kernels, "USE_NUMBA", use)
         runs.append(cxsim.run(overrides).metrics)
     assert runs[0].equals(runs[1])
 

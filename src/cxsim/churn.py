@@ -19,27 +19,11 @@ the shifted-beta-geometric curve :func:`sbg_survival` exactly: the docking test.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from collections.abc import Callable
-from functools import cache
-
 import numpy as np
 from scipy.special import betaln
 
 from cxsim import kernels
 from cxsim.config import ChurnConfig
-
-USE_NUMBA = (
-    importlib.util.find_spec("numba") is not None and os.environ.get("CXSIM_NUMBA", "1") != "0"
-)
-"""Whether :func:`log_hazard_ratio` may run its one-pass numba kernel: numba is optional
-(``pip install cxsim[fast]``), and ``CXSIM_NUMBA=0`` turns it off. Either way the
-numbers are the same."""
-
-NUMBA_MIN_CUSTOMERS = 50_000
-"""Below this many customers the numpy path runs: compiling (or loading) the kernel and
-importing numba cost more than a small model's whole run saves."""
 
 
 def sbg_survival(a: float, b: float, t: np.ndarray) -> np.ndarray:
@@ -144,7 +128,7 @@ def log_hazard_ratio(
     numpy passes over a million entries; the kernel does the same operations in the
     same order, so both paths give identical numbers (tested).
     """
-    if not USE_NUMBA or satisfaction.size < NUMBA_MIN_CUSTOMERS:
+    if not kernels.enabled(satisfaction.size):
         terms = hazard_terms(
             cfg,
             satisfaction,
@@ -158,52 +142,22 @@ def log_hazard_ratio(
             market_pull,
         )
         return sum(terms.values(), np.zeros_like(satisfaction))
-    out = np.empty_like(satisfaction)
-    _log_ratio_kernel()(
-        satisfaction,
-        trust,
-        engagement,
-        switching_cost,
-        exposure,
-        net_word_of_mouth,
-        cfg.satisfaction_effect,
-        cfg.satisfaction_reference,
-        cfg.trust_effect,
-        cfg.trust_reference,
-        cfg.engagement_effect,
-        cfg.engagement_reference,
-        cfg.contagion_effect,
-        cfg.contagion_loyalty_damping,
-        cfg.word_of_mouth_effect,
-        experience_on,
-        cfg.price_effect * price_change + market_pull,
-        out,
+    return kernels.log_hazard_ratio(
+        (satisfaction, trust, engagement, switching_cost, exposure, net_word_of_mouth),
+        (
+            cfg.satisfaction_effect,
+            cfg.satisfaction_reference,
+            cfg.trust_effect,
+            cfg.trust_reference,
+            cfg.engagement_effect,
+            cfg.engagement_reference,
+            cfg.contagion_effect,
+            cfg.contagion_loyalty_damping,
+            cfg.word_of_mouth_effect,
+            experience_on,
+            cfg.price_effect * price_change + market_pull,
+        ),
     )
-    return out
-
-
-def _log_ratio_loop(  # short names: the kernel's arithmetic reads like hazard_terms
-    s, t, g, sc, x, net, se, sref, te, tref, ee, gref, ce, damp, we, on, m, out
-):
-    # Mirrors hazard_terms + the sum in daily_hazard operation by operation (no fastmath,
-    # so no reassociation or fused multiply-adds): the numbers are the numpy path's.
-    for i in range(s.size):
-        attitude = se * (sref - s[i]) + te * (tref - t[i])
-        experience = 0.0
-        if on:
-            experience = (
-                (1.0 - sc[i]) * max(attitude, 0.0) + min(attitude, 0.0) - ee * (g[i] - gref)
-            )
-        contagion = ce * x[i] * (1.0 - damp * g[i])
-        out[i] = 0.0 + experience + contagion + (-we) * net[i] + m
-
-
-@cache
-def _log_ratio_kernel() -> Callable:
-    """The compiled loop, built (or loaded from numba's cache) on first use."""
-    import numba
-
-    return numba.njit(cache=True, nogil=True)(_log_ratio_loop)
 
 
 def attribute_causes(

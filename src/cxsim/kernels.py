@@ -213,3 +213,35 @@ def _leavers_loop(theta, growth, u, active, out):
             out[count] = i
             count += 1
     return count
+
+
+def log_hazard_ratio(columns: tuple, params: tuple) -> np.ndarray:
+    """The summed log hazard ratio of every customer, in one pass.
+
+    The twin of :func:`cxsim.churn.hazard_terms` summed as in :func:`cxsim.churn.daily_hazard`.
+
+    Args:
+        columns: ``(satisfaction, trust, engagement, switching_cost, exposure,
+            net_word_of_mouth)`` per customer.
+        params: The churn config's effects and references in the loop's order, whether
+            the experience term is on, and the market's log hazard ratio.
+    """
+    out = np.empty_like(columns[0])
+    _compiled(_log_ratio_loop)(*columns, *params, out)
+    return out
+
+
+def _log_ratio_loop(  # short names: the kernel's arithmetic reads like hazard_terms
+    s, t, g, sc, x, net, se, sref, te, tref, ee, gref, ce, damp, we, on, m, out
+):
+    # Mirrors hazard_terms + the sum in daily_hazard operation by operation (no fastmath,
+    # so no reassociation or fused multiply-adds): the numbers are the numpy path's.
+    for i in range(s.size):
+        attitude = se * (sref - s[i]) + te * (tref - t[i])
+        experience = 0.0
+        if on:
+            experience = (
+                (1.0 - sc[i]) * max(attitude, 0.0) + min(attitude, 0.0) - ee * (g[i] - gref)
+            )
+        contagion = ce * x[i] * (1.0 - damp * g[i])
+        out[i] = 0.0 + experience + contagion + (-we) * net[i] + m
