@@ -18,7 +18,6 @@ Where the ecosystem acts:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -33,6 +32,7 @@ from cxsim.luck import customer_uniforms
 from cxsim.measurement import ContactLog
 from cxsim.partners import Partner
 from cxsim.scenario import Levers
+from cxsim.streams import DayStreams
 from cxsim.touchpoints import TouchpointTable
 
 SWITCH_EFFORT = 1.0
@@ -94,8 +94,8 @@ class JourneyEngine:
         workforce: The contact-centre employees.
         levers: The day's adjustable quantities (scenario events move them).
         rng: The model's random generator.
-        seek: Moves ``rng`` to the day's block of draws for a part of the day (see
-            :meth:`cxsim.model.CXEcosystemModel.seek`).
+        streams: Positions ``rng`` at each part of the day (common random numbers) and
+            draws ahead.
     """
 
     def __init__(
@@ -108,7 +108,7 @@ class JourneyEngine:
         workforce: Workforce,
         levers: Levers,
         rng: np.random.Generator,
-        seek: Callable[[str], None] = lambda part: None,
+        streams: DayStreams,
     ) -> None:
         self.cfg = cfg.customers
         self.customers = customers
@@ -118,12 +118,16 @@ class JourneyEngine:
         self.workforce = workforce
         self.levers = levers
         self.rng = rng
-        self.seek = seek
+        self.streams = streams
         # Support systems: where a partner's data must arrive for proactive notices.
         self._support_systems = np.unique(touchpoints.system[touchpoints.staffed])
         self.activity = DayActivity()
         self.contacts = ContactLog.empty()
         """The day's served staffed contacts, for KPIs and escalation."""
+
+    def draw_ahead(self, day: int) -> None:
+        """Start drawing ``day``'s journey starts, which follow the repeat contacts' key."""
+        self.streams.draw_ahead(day, "journeys", self.customers.n, skip=1)
 
     # --- one interaction ------------------------------------------------------------------
 
@@ -296,7 +300,7 @@ class JourneyEngine:
         waited_out = day - c.issue_day[open_before] >= cfg.issue_patience_days
         stale, open_before = open_before[waited_out], open_before[~waited_out]
         self._give_up(stale)
-        self.seek("journeys")
+        self.streams.seek(day, "journeys")
         # Per-customer draws keep customer i's luck the same across scenarios that differ
         # elsewhere (common random numbers): keyed by customer for the few with an open
         # issue, one per customer ever acquired for the journey starts.
@@ -304,12 +308,12 @@ class JourneyEngine:
         repeaters = open_before[again]
 
         idle = active & ~c.view("in_journey")
-        starters = np.flatnonzero(idle & (rng.random(c.n) < c.view("journey_rate")))
+        starters = np.flatnonzero(idle & (self.streams.random(c.n) < c.view("journey_rate")))
         c.begin_journeys(starters)
         act.journeys_started = starters.size
 
         # Purchase: a channel of the customer's liking, if its system is up.
-        self.seek("purchase")
+        self.streams.seek(day, "purchase")
         buyers, buy_tp, buy_effort, not_bought = self._try_channels(starters, "purchase")
         self._interact(buyers, buy_tp, np.zeros(buyers.size, dtype=bool), 0.0, buy_effort)
         act.journeys_abandoned = not_bought.size
@@ -317,7 +321,7 @@ class JourneyEngine:
 
         # Delivery by a partner (or the company), then use of the product.
         purchase_system = c.last_system[buyers]
-        self.seek("delivery")
+        self.streams.seek(day, "delivery")
         delivery_failed, noticed, delivery_tp = self._deliver(buyers)
         # A customer warned in advance calls less often ("where is my order?").
         contact = cfg.delivery_failure_contact * np.where(
@@ -325,7 +329,7 @@ class JourneyEngine:
         )
         delivery_problem = delivery_failed & (rng.random(buyers.size) < contact)
         delivery_system = c.last_system[buyers]
-        self.seek("use")
+        self.streams.seek(day, "use")
         needs_help = customer_uniforms(rng, buyers) < cfg.contact_need
         use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
         use_failed = rng.random(buyers.size) < self.env.down_fraction[self.tps.system[use_tp]]
@@ -344,7 +348,7 @@ class JourneyEngine:
         new_issues = np.concatenate([buyers[problem], complain])
         c.issue_open[new_issues] = True
         c.issue_day[new_issues] = day
-        self.seek("support")
+        self.streams.seek(day, "support")
         resolved, gave_up = self._support(np.concatenate([new_issues, repeaters]))
 
         # Journeys end when nothing is left open: done without a problem, or settled.

@@ -29,24 +29,10 @@ from cxsim.network import Hearsay, SocialNetwork
 from cxsim.organisation import Organisation
 from cxsim.partners import Partner
 from cxsim.scenario import Levers, Timeline
+from cxsim.streams import DayStreams
 from cxsim.touchpoints import TouchpointTable
 
 CAUSE_CODES = {cause: code for code, cause in enumerate(CHURN_CAUSES)}
-
-STREAMS = (
-    "systems",
-    "journeys",
-    "purchase",
-    "delivery",
-    "use",
-    "support",
-    "measurement",
-    "churn",
-    "acquisition",
-    "workforce",
-)
-"""Parts of the day that each draw from their own block of the model's random stream."""
-_BLOCK = 1 << 40  # draws reserved per part and day: far more than any part uses
 
 
 class CXEcosystemModel(mesa.Model):
@@ -112,6 +98,8 @@ class CXEcosystemModel(mesa.Model):
             trait_hiring=cfg.organisation.trait_hiring,
         )
         self.timeline = Timeline(cfg.scenario, self)
+        # Days draw from fixed positions after the draws that built the model.
+        self.streams = DayStreams(self.rng)
         self.journeys = JourneyEngine(
             cfg,
             self.customers,
@@ -121,10 +109,9 @@ class CXEcosystemModel(mesa.Model):
             self.workforce,
             self.levers,
             self.rng,
-            self.seek,
+            self.streams,
         )
         self.recorder = MetricsRecorder(cfg.days)
-        self._stream_origin = self.rng.bit_generator.state
         self.totals: dict[str, float] = {}
         """Run totals of the journeys' and contacts' counts (for pooled ratios)."""
         self._market = acquisition.market_size(cfg.customers.acquisition, cfg.customers.n)
@@ -136,22 +123,20 @@ class CXEcosystemModel(mesa.Model):
     # --- the day --------------------------------------------------------------------------
 
     def seek(self, part: str) -> None:
-        """Move the model's generator to this day's block of draws for ``part``.
+        """Move the model's generator to today's block of draws for ``part``.
 
-        The model keeps one generator, but each part of each day draws from a fixed
-        position in its stream, whatever earlier days or parts drew. Two scenarios run
-        with the same seed therefore share their random numbers wherever they do the same
-        thing (common random numbers): customer ``i``'s churn draw on day ``d`` is the
-        same in both, even after an outage changed how much the journeys drew.
+        Each part of each day draws from a fixed position in the generator's stream
+        (:mod:`cxsim.streams`), so scenarios run with the same seed share their random
+        numbers wherever they do the same thing (common random numbers).
         """
-        bits = self.rng.bit_generator
-        bits.state = self._stream_origin
-        bits.advance((self.steps * len(STREAMS) + STREAMS.index(part)) * _BLOCK)
+        self.streams.seek(self.steps, part)
 
     def step(self) -> None:
         """One day of the ecosystem."""
         day = self.steps
         self.timeline.apply(day)
+        # Nobody joins before the evening's acquisitions: the churn draw's size is known.
+        self.streams.draw_ahead(day, "churn", self.customers.n)
         for partner in self.partners:
             partner.step()
         self.seek("systems")
@@ -177,6 +162,7 @@ class CXEcosystemModel(mesa.Model):
         churned, causes = self._churn(day, voice)
         self.seek("acquisition")
         acquired = self._acquire(day, float(speaking @ self._talk_levels))
+        self.journeys.draw_ahead(day + 1)
         self.customers.drift_engagement()
         self.seek("workforce")
         self._run_organisation(day, pay, activity)
@@ -260,7 +246,7 @@ class CXEcosystemModel(mesa.Model):
         churned = leavers(
             c.view("theta"),
             log_hazard_ratio(cfg, *columns, **options),
-            self.rng.random(c.n),
+            self.streams.random(c.n),
             active,
         )
         terms = hazard_terms(cfg, *(column[churned] for column in columns), **options)
