@@ -4,6 +4,8 @@ numba is optional (``pip install cxsim[fast]``): same seed, same numbers, with i
 without it. ``CXSIM_NUMBA=0`` switches the kernel off.
 """
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,6 +59,8 @@ def test_same_numbers_with_and_without_numba(monkeypatch):
         (["scenario=web_outage", "incentives=aht"], False),
         # partner data reaches support: failed deliveries are noticed (the relief path)
         (["environment=partner_integrated", "scenario=partner_failure"], True),
+        # experiences move no attitudes: journeys still close and are judged
+        (["customers.experience.enabled=false", "scenario=web_outage"], False),
     ],
 )
 def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):
@@ -148,3 +152,20 @@ def test_leavers_kernel_matches_numpy(monkeypatch):
         results.append(churn.leavers(theta, log_ratio.copy(), u, active))
     np.testing.assert_array_equal(results[0], results[1])
     assert results[0].size > 100 and set(np.flatnonzero(active[:5])) <= set(results[0])
+
+
+def test_choose_kernel_matches_numpy(monkeypatch):
+    """First choices by segment preference, a segment with no weight at the stage included."""
+    model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=500", "days=1"]))
+    rng = np.random.default_rng(7)
+    preference = model.touchpoints.preference.copy()
+    preference[0] = 0.0  # this segment has nowhere to go: -1
+    tps = dataclasses.replace(model.touchpoints, preference=preference)
+    segment = rng.integers(0, preference.shape[0], 5_000).astype(np.int16)
+    u = rng.random(segment.size)
+    u[:3] = [0.0, 0.999999999, 0.5]
+    for stage in ("purchase", "delivery", "use", "support"):
+        expected = tps.choose(stage, segment, u)
+        chosen = kernels.choose(tps.of_stage(stage), preference, segment, u)
+        np.testing.assert_array_equal(chosen, expected)
+        assert (chosen[segment == 0] == -1).all() and (chosen[segment != 0] >= 0).all()

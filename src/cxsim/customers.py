@@ -187,6 +187,22 @@ class CustomerPopulation:
 
     def begin_journeys(self, idx: np.ndarray) -> None:
         """Start a journey for customers ``idx``: a blank memory, no channel used yet."""
+        if kernels.enabled(self.n):  # one pass over the starters instead of nine
+            kernels.begin_journeys(
+                idx,
+                (
+                    self.in_journey,
+                    self.issue_open,
+                    self.attempts,
+                    self.last_system,
+                    self.moments,
+                    self.peak,
+                    self.end,
+                    self.must_be_failed,
+                    self.journeys,
+                ),
+            )
+            return
         self.in_journey[idx] = True
         self.issue_open[idx] = False
         self.attempts[idx] = 0
@@ -211,6 +227,29 @@ class CustomerPopulation:
             Each closed journey's judgement (0-1), for CSAT.
         """
         ex = self.cfg.experience
+        if kernels.enabled(self.n):  # one visit per customer instead of a dozen passes
+            return kernels.close_journeys(
+                idx,
+                (
+                    self.peak,
+                    self.end,
+                    self.must_be_failed,
+                    self.in_journey,
+                    self.issue_open,
+                    self.satisfaction,
+                    self.trust,
+                    self.engagement,
+                ),
+                (
+                    ex.peak_weight,
+                    ex.satisfied_anchor,
+                    ex.satisfaction_learning,
+                    1.0 - ex.trust_loss,
+                    ex.trust_gain,
+                    ex.engagement_gain,
+                ),
+                ex.enabled,
+            )
         memory = remembered(self.peak[idx], self.end[idx], ex.peak_weight)
         journey_judgement = judgement(memory, ex.satisfied_anchor)
         self.in_journey[idx] = False

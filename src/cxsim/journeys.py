@@ -129,6 +129,14 @@ class JourneyEngine:
         """Start drawing ``day``'s journey starts, which follow the repeat contacts' key."""
         self.streams.draw_ahead(day, "journeys", self.customers.n, skip=1)
 
+    def _choose(
+        self, stage: str, segment: np.ndarray, u: np.ndarray, exclude: np.ndarray | None = None
+    ) -> np.ndarray:
+        """:meth:`TouchpointTable.choose`, compiled at scale for a first choice."""
+        if exclude is None and kernels.enabled(self.customers.n):
+            return kernels.choose(self.tps.of_stage(stage), self.tps.preference, segment, u)
+        return self.tps.choose(stage, segment, u, exclude)
+
     # --- one interaction ------------------------------------------------------------------
 
     def _interact(
@@ -246,7 +254,7 @@ class JourneyEngine:
         """
         c, tps, rng, env = self.customers, self.tps, self.rng, self.env
         seg = c.segment[idx]
-        tp = tps.choose(stage, seg, rng.random(idx.size))
+        tp = self._choose(stage, seg, rng.random(idx.size))
         down = rng.random(idx.size) < env.down_fraction[tps.system[tp]]
         ok = ~down
         failed_idx, failed_tp = idx[down], tp[down]
@@ -254,7 +262,7 @@ class JourneyEngine:
         c.issue_touchpoint[failed_idx] = failed_tp  # where a complaint would point
         self.activity.touchpoint_failures += failed_idx.size
         tries = rng.random(failed_idx.size) < self.cfg.fallback
-        second = tps.choose(stage, seg[down], rng.random(failed_idx.size), exclude=failed_tp)
+        second = self._choose(stage, seg[down], rng.random(failed_idx.size), exclude=failed_tp)
         second_down = (second < 0) | (
             rng.random(failed_idx.size) < env.down_fraction[tps.system[second]]
         )
@@ -307,8 +315,11 @@ class JourneyEngine:
         again = customer_uniforms(rng, open_before) < cfg.repeat_contact_rate
         repeaters = open_before[again]
 
-        idle = active & ~c.view("in_journey")
-        starters = np.flatnonzero(idle & (self.streams.random(c.n) < c.view("journey_rate")))
+        u, rate = self.streams.random(c.n), c.view("journey_rate")
+        if kernels.enabled(c.n):
+            starters = kernels.journey_starters(active, c.view("in_journey"), u, rate)
+        else:
+            starters = np.flatnonzero(active & ~c.view("in_journey") & (u < rate))
         c.begin_journeys(starters)
         act.journeys_started = starters.size
 
@@ -331,7 +342,7 @@ class JourneyEngine:
         delivery_system = c.last_system[buyers]
         self.streams.seek(day, "use")
         needs_help = customer_uniforms(rng, buyers) < cfg.contact_need
-        use_tp = self.tps.choose("use", c.segment[buyers], rng.random(buyers.size))
+        use_tp = self._choose("use", c.segment[buyers], rng.random(buyers.size))
         use_failed = rng.random(buyers.size) < self.env.down_fraction[self.tps.system[use_tp]]
         problem = delivery_problem | use_failed | needs_help
         self._interact(buyers, use_tp, use_failed)
@@ -372,7 +383,7 @@ class JourneyEngine:
             ``(failed, noticed, touchpoint)`` per buyer.
         """
         c, tps, rng, env = self.customers, self.tps, self.rng, self.env
-        tp = tps.choose("delivery", c.segment[buyers], rng.random(buyers.size))
+        tp = self._choose("delivery", c.segment[buyers], rng.random(buyers.size))
         failed = rng.random(buyers.size) < env.down_fraction[tps.system[tp]]
         notice_chance = np.zeros(buyers.size)
         owner = tps.partner[tp]

@@ -245,3 +245,121 @@ def _log_ratio_loop(  # short names: the kernel's arithmetic reads like hazard_t
             )
         contagion = ce * x[i] * (1.0 - damp * g[i])
         out[i] = 0.0 + experience + contagion + (-we) * net[i] + m
+
+
+def journey_starters(
+    active: np.ndarray, in_journey: np.ndarray, u: np.ndarray, rate: np.ndarray
+) -> np.ndarray:
+    """Indices of the active customers not in a journey whose draw ``u`` is below ``rate``.
+
+    The twin of the journey starts in :meth:`cxsim.journeys.JourneyEngine.run_day`.
+    """
+    out = np.empty(active.size, dtype=np.int64)
+    count = _compiled(_starters_loop)(active, in_journey, u, rate, out)
+    return out[:count].copy()
+
+
+def _starters_loop(active, in_journey, u, rate, out):
+    count = 0
+    for i in range(active.size):
+        if active[i] and not in_journey[i] and u[i] < rate[i]:
+            out[count] = i
+            count += 1
+    return count
+
+
+def begin_journeys(idx: np.ndarray, columns: tuple) -> None:
+    """A blank journey memory for customers ``idx``, in one pass.
+
+    The twin of :meth:`cxsim.customers.CustomerPopulation.begin_journeys`.
+
+    Args:
+        idx: The customers starting a journey.
+        columns: ``(in_journey, issue_open, attempts, last_system, moments, peak, end,
+            must_be_failed, journeys)``, updated in place.
+    """
+    _compiled(_begin_loop)(idx, *columns)
+
+
+def _begin_loop(  # a kernel takes its arrays flat
+    idx, in_journey, issue_open, attempts, last_system, moments, peak, end, must_be_failed,
+    journeys,
+):  # fmt: skip
+    for i in idx:
+        in_journey[i] = True
+        issue_open[i] = False
+        attempts[i] = 0
+        last_system[i] = -1
+        moments[i] = 0
+        peak[i] = 0.0
+        end[i] = 0.0
+        must_be_failed[i] = False
+        journeys[i] += 1
+
+
+def close_journeys(idx: np.ndarray, columns: tuple, params: tuple, learn: bool) -> np.ndarray:
+    """End the journeys of ``idx`` (unique): peak-end memory moves attitudes, in one pass.
+
+    The twin of :meth:`cxsim.customers.CustomerPopulation.close_journeys`.
+
+    Args:
+        idx: The customers whose journeys end.
+        columns: ``(peak, end, must_be_failed, in_journey, issue_open, satisfaction,
+            trust, engagement)``; the last five are updated in place.
+        params: ``(peak_weight, satisfied_anchor, satisfaction_learning, trust_kept,
+            trust_gain, engagement_gain)``, ``trust_kept`` being ``1 - trust_loss``.
+        learn: Whether experiences move attitudes at all.
+
+    Returns:
+        Each closed journey's judgement (0-1).
+    """
+    out = np.empty(idx.size)
+    _compiled(_close_loop)(idx, *columns, *params, learn, out)
+    return out
+
+
+def _close_loop(  # a kernel takes its arrays flat
+    idx, peak, end, failed, in_journey, issue_open, s, t, g,
+    peak_weight, anchor, learning, trust_kept, trust_gain, gain, learn, out,
+):  # fmt: skip
+    for k in range(idx.size):
+        i = idx[k]
+        memory = peak_weight * peak[i] + (1.0 - peak_weight) * end[i]  # experience.remembered
+        judged = min(max(anchor + memory, 0.0), 1.0)  # experience.judgement
+        out[k] = judged
+        in_journey[i] = False
+        issue_open[i] = False
+        if learn:
+            s[i] = s[i] + learning * (judged - s[i])
+            if failed[i]:
+                t[i] = t[i] * trust_kept
+            else:
+                t[i] = t[i] + trust_gain * (1.0 - t[i])
+            g[i] = min(max(g[i] + gain * memory, 0.0), 1.0)
+
+
+def choose(options: np.ndarray, preference: np.ndarray, segment: np.ndarray, u: np.ndarray):
+    """Each customer's touchpoint among ``options`` by its segment's preference weights.
+
+    The twin of :meth:`cxsim.touchpoints.TouchpointTable.choose` without ``exclude``:
+    the same sequential cumulative sums, so the same picks.
+    """
+    out = np.empty(segment.size, dtype=np.int64)
+    _compiled(_choose_loop)(options, preference, segment, u, out)
+    return out
+
+
+def _choose_loop(options, preference, segment, u, out):
+    last = options.size - 1
+    cumulative = np.empty(options.size)
+    for k in range(segment.size):
+        total = 0.0
+        for j in range(options.size):
+            total += preference[segment[k], options[j]]
+            cumulative[j] = total
+        target = u[k] * total
+        pick = 0
+        for j in range(options.size):
+            if target >= cumulative[j]:
+                pick += 1
+        out[k] = options[min(pick, last)] if total > 0 else -1
