@@ -119,7 +119,13 @@ class CustomerPopulation:
     def _reserve(self, needed: int) -> None:
         if needed <= self._capacity:
             return
-        capacity = max(needed, int(self._capacity * 1.5) + 1024)
+        # Room to grow by half, and from the start room for a year's acquisitions (about a
+        # quarter of the base by default), which a million customers would otherwise
+        # pay for with a copy of every column soon after the first day.
+        if self._capacity == 0:
+            capacity = needed + needed // 4
+        else:
+            capacity = max(needed, self._capacity + self._capacity // 2 + 1024)
         for name, (dtype, fill) in _COLUMNS.items():
             column = np.full(capacity, fill, dtype=dtype)
             column[: self.n] = getattr(self, name)[: self.n]

@@ -65,16 +65,19 @@ class DayStreams:
         self._ahead: dict[tuple[int, int], tuple[int, int, Future]] = {}
         """Draws under way, by the generator state they start from: (day, count, draw)."""
 
-    def _position(self, day: int, part: str, skip: int = 0) -> np.random.BitGenerator:
-        """A new bit generator at ``skip`` words into the block of ``part`` on ``day``."""
-        bits = type(self.rng.bit_generator)()
+    def _position(
+        self, day: int, part: str, skip: int = 0, bits: np.random.BitGenerator | None = None
+    ) -> np.random.BitGenerator:
+        """``bits`` (a new bit generator if None) at ``skip`` words into ``part`` on ``day``."""
+        if bits is None:
+            bits = type(self.rng.bit_generator)(0)  # a seed: no entropy from the system
         bits.state = self._origin
         bits.advance((day * len(PARTS) + PARTS.index(part)) * BLOCK + skip)
         return bits
 
     def seek(self, day: int, part: str) -> None:
         """Move the model's generator to the block of ``part`` on ``day``."""
-        self.rng.bit_generator.state = self._position(day, part).state
+        self._position(day, part, bits=self.rng.bit_generator)
         for key in [k for k, (d, _, _) in self._ahead.items() if d < day]:
             del self._ahead[key]  # guessed wrong: never drawn by the day it was for
 
