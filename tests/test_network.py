@@ -1,8 +1,16 @@
+import importlib.util
+
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from cxsim import kernels, network
 from cxsim.config import NetworkConfig
 from cxsim.network import SocialNetwork
+
+needs_numba = pytest.mark.skipif(
+    importlib.util.find_spec("numba") is None, reason="numba is optional"
+)
 
 
 def _dense(net: SocialNetwork, n: int) -> np.ndarray:
@@ -56,3 +64,90 @@ def test_mixed_population_hears_everyone():
 def test_no_network_hears_nothing():
     net = SocialNetwork(NetworkConfig(kind="none"), 5, 5, np.random.default_rng(0))
     assert not net.neighbour_sum(np.ones(5), np.ones(5, bool)).any()
+
+
+# --- the tie matrix is scipy's, built faster ---------------------------------------------
+
+
+def _scipy_ties(src: np.ndarray, dst: np.ndarray, size: int) -> sp.csr_array:
+    """The reference: how the tie matrix was built with scipy alone (COO -> CSR)."""
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    rows, cols = np.concatenate([src, dst]), np.concatenate([dst, src])
+    m = sp.csr_array((np.ones(rows.size), (rows, cols)), shape=(size, size))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def _assert_same_matrix(got: sp.csr_array, expected: sp.csr_array) -> None:
+    assert got.shape == expected.shape
+    for name in ("indptr", "indices", "data"):
+        a, b = getattr(got, name), getattr(expected, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def _edge_lists():
+    """Random edge lists with repeats and self-loops, small and large rows, and none."""
+    rng = np.random.default_rng(11)
+    yield np.zeros(0, np.int64), np.zeros(0, np.int64), 7
+    yield np.array([3, 3, 1, 4]), np.array([3, 3, 1, 0]), 5  # only a tie 0-4 survives
+    for size, edges in [(1, 5), (2, 40), (30, 400), (1_000, 3_000), (5_000, 60_000)]:
+        yield rng.integers(0, size, edges), rng.integers(0, size, edges), size + 3
+    # hubs: rows far longer than the compiled loop's insertion sort takes
+    hubs = rng.integers(0, 5, 20_000)
+    yield hubs, rng.integers(0, 2_000, hubs.size), 2_000
+    yield (*network.small_world(3_000, 10, 0.1, rng), 3_100)
+    yield (*network.random_graph(3_000, 10, rng), 3_000)
+
+
+@needs_numba
+def test_compiled_tie_matrix_is_scipys():
+    """indptr, indices (and their int64 dtype) as scipy's COO -> CSR with duplicates summed."""
+    for src, dst, size in _edge_lists():
+        expected = _scipy_ties(src, dst, size)
+        _assert_same_matrix(network._symmetric(src, dst, size, compiled=True), expected)
+        _assert_same_matrix(network._symmetric(src, dst, size), expected)
+
+
+@needs_numba
+def test_compiled_ties_reject_ends_outside_the_matrix():
+    with pytest.raises(ValueError, match="outside"):
+        kernels.symmetric_ties(np.array([0, 5]), np.array([1, 2]), 5)
+
+
+@pytest.mark.parametrize("use_numba", [pytest.param(True, marks=needs_numba), False])
+@pytest.mark.parametrize("kind", ["small_world", "random"])
+def test_network_is_built_and_grown_as_with_scipy(monkeypatch, kind, use_numba):
+    """The same ties as scipy's construction, and the generator moves by the same draws."""
+    monkeypatch.setattr(kernels, "USE_NUMBA", use_numba)
+    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    cfg = NetworkConfig(kind=kind, mean_degree=8)
+    n, capacity = 2_000, 2_600
+    rng, reference_rng = np.random.default_rng(5), np.random.default_rng(5)
+    net = SocialNetwork(cfg, n, capacity, rng)
+    if kind == "small_world":
+        src, dst = network.small_world(n, 8, cfg.rewiring, reference_rng)
+    else:
+        src, dst = network.random_graph(n, 8, reference_rng)
+    expected = _scipy_ties(src, dst, capacity)
+    _assert_same_matrix(net._ties, expected)
+    assert rng.bit_generator.state == reference_rng.bit_generator.state
+    pending_src = pending_dst = np.zeros(0, np.int64)
+    folds = 0
+    for day in range(25):  # newcomers tied to customers; pending ties folded in at times
+        newcomers = np.arange(n + 20 * day, n + 20 * (day + 1))
+        candidates = np.flatnonzero(reference_rng.random(newcomers[0]) < 0.5)
+        low, high = net.connect(newcomers, candidates, 4)
+        pending_src, pending_dst = (
+            np.concatenate([pending_src, low]),
+            np.concatenate([pending_dst, high]),
+        )
+        if net._pending_src.size == 0:
+            folds += 1
+            expected = expected + _scipy_ties(pending_src, pending_dst, capacity)
+            expected.data[:] = 1.0
+            _assert_same_matrix(net._ties, expected)
+            pending_src = pending_dst = np.zeros(0, np.int64)
+    assert folds >= 2

@@ -363,3 +363,80 @@ def _choose_loop(options, preference, segment, u, out):
             if target >= cumulative[j]:
                 pick += 1
         out[k] = options[min(pick, last)] if total > 0 else -1
+
+
+def symmetric_ties(src: np.ndarray, dst: np.ndarray, size: int) -> tuple:
+    """Canonical CSR ``(indptr, indices)`` of the 0/1 matrix with a tie each way per edge.
+
+    The twin of :func:`cxsim.network.sorted_ties`: rows in order, each row's neighbours
+    sorted and once, no self-loops. A counting sort by row, then a sort of each row
+    (a dozen neighbours), instead of sorting every tie's key: linear in the ties, and
+    nothing allocated but the result.
+
+    Args:
+        src: One end of each edge (int64, in ``0..size-1``).
+        dst: The other end; edges drawn twice and self-loops are allowed.
+        size: Number of rows (and columns).
+
+    Returns:
+        ``indptr`` (``size + 1``) and ``indices``, both int64.
+
+    Raises:
+        ValueError: if an end is outside ``0..size-1`` (the loop does not check bounds
+            when it writes).
+    """
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    indices = np.empty(2 * src.size, dtype=np.int64)
+    nnz = _compiled(_symmetric_ties_loop)(src, dst, indptr, indices)
+    if nnz < 0:
+        raise ValueError(f"an edge's end is outside 0..{size - 1}")
+    return indptr, indices[:nnz]
+
+
+def _symmetric_ties_loop(src, dst, indptr, indices):
+    size = indptr.size - 1
+    # indptr[r + 1] counts row r's entries, then becomes the start of row r ...
+    for k in range(src.size):
+        s, d = src[k], dst[k]
+        if s < 0 or s >= size or d < 0 or d >= size:
+            return -1
+        if s != d:
+            indptr[s + 1] += 1
+            indptr[d + 1] += 1
+    total = 0
+    for r in range(size):
+        count = indptr[r + 1]
+        indptr[r + 1] = total
+        total += count
+    # ... and, each entry placed at it and it moved on, the end of row r. Placing in edge
+    # order keeps a ring's rows (edges by source, then by offset) nearly sorted already.
+    for k in range(src.size):
+        s, d = src[k], dst[k]
+        if s != d:
+            indices[indptr[s + 1]] = d
+            indptr[s + 1] += 1
+            indices[indptr[d + 1]] = s
+            indptr[d + 1] += 1
+    # Sort each row and keep each neighbour once, moving rows left over the repeats.
+    nnz = 0
+    start = indptr[0]
+    for r in range(size):
+        end = indptr[r + 1]
+        if end - start > 32:
+            indices[start:end].sort()
+        else:  # insertion sort: short rows, and no call
+            for i in range(start + 1, end):
+                v = indices[i]
+                j = i - 1
+                while j >= start and indices[j] > v:
+                    indices[j + 1] = indices[j]
+                    j -= 1
+                indices[j + 1] = v
+        indptr[r] = nnz
+        for i in range(start, end):
+            if i == start or indices[i] != indices[i - 1]:
+                indices[nnz] = indices[i]
+                nnz += 1
+        start = end
+    indptr[size] = nnz
+    return nnz
