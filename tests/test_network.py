@@ -80,6 +80,28 @@ def _scipy_ties(src: np.ndarray, dst: np.ndarray, size: int) -> sp.csr_array:
     return m
 
 
+def _ring_with_rewiring(n: int, mean_degree: int, rewiring: float, rng: np.random.Generator):
+    """The reference small world: how its edges were drawn before they shared memory."""
+    half = max(mean_degree // 2, 1)
+    src = np.repeat(np.arange(n), half)
+    dst = (src + np.tile(np.arange(1, half + 1), n)) % n
+    rewire = rng.random(src.size) < rewiring
+    dst[rewire] = rng.integers(0, n, int(rewire.sum()))
+    return src, dst
+
+
+@pytest.mark.parametrize(("n", "mean_degree"), [(1, 4), (3, 10), (500, 1), (2_000, 10)])
+def test_small_world_draws_as_before(n, mean_degree):
+    """Same edges from the same draws, so the generator is left where it was."""
+    rng, reference_rng = np.random.default_rng(8), np.random.default_rng(8)
+    src, dst = network.small_world(n, mean_degree, 0.3, rng)
+    expected = _ring_with_rewiring(n, mean_degree, 0.3, reference_rng)
+    np.testing.assert_array_equal(src, expected[0])
+    np.testing.assert_array_equal(dst, expected[1])
+    assert src.dtype == dst.dtype == np.int64
+    assert rng.bit_generator.state == reference_rng.bit_generator.state
+
+
 def _assert_same_matrix(got: sp.csr_array, expected: sp.csr_array) -> None:
     assert got.shape == expected.shape
     for name in ("indptr", "indices", "data"):
@@ -109,6 +131,8 @@ def test_compiled_tie_matrix_is_scipys():
         expected = _scipy_ties(src, dst, size)
         _assert_same_matrix(network._symmetric(src, dst, size, compiled=True), expected)
         _assert_same_matrix(network._symmetric(src, dst, size), expected)
+        edges = np.stack([src, dst])  # the values may take the edges' own memory
+        _assert_same_matrix(network._symmetric(*edges, size, True, spare=edges), expected)
 
 
 @needs_numba
