@@ -141,6 +141,40 @@ def test_compiled_ties_reject_ends_outside_the_matrix():
         kernels.symmetric_ties(np.array([0, 5]), np.array([1, 2]), 5)
 
 
+@needs_numba
+def test_fold_in_place_is_scipys_sum():
+    """Ties merged into the matrix's own arrays: scipy's ``a + b`` with values set to 1."""
+    rng = np.random.default_rng(12)
+    for size, edges, extra in [(50, 200, 300), (2_000, 10_000, 3_000), (2_000, 0, 500), (9, 5, 0)]:
+        a = _scipy_ties(rng.integers(0, size, edges), rng.integers(0, size, edges), size)
+        b = _scipy_ties(rng.integers(0, size, extra), rng.integers(0, size, extra), size)
+        assert (a.multiply(b)).nnz or not extra or not edges  # some ties in both
+        expected = a + b
+        expected.data[:] = 1.0
+        indptr, room = a.indptr.copy(), np.full(a.nnz + b.nnz + 3, -1, dtype=np.int64)
+        room[: a.nnz] = a.indices
+        nnz = kernels.fold_ties(indptr, room, a.nnz, b.indptr, b.indices)
+        got = sp.csr_array((np.ones(nnz), room[:nnz], indptr), shape=(size, size))
+        _assert_same_matrix(got, expected)
+    with pytest.raises(ValueError, match="room"):
+        one = np.array([0, 1])
+        kernels.fold_ties(one, np.zeros(1, np.int64), 1, one, np.array([0]))
+
+
+@needs_numba
+def test_an_empty_network_grows_by_folds(monkeypatch):
+    """Begun without ties (int32 scipy arrays), then folded in place, as scipy would."""
+    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    net = SocialNetwork(NetworkConfig(mean_degree=4), 1, 100, np.random.default_rng(0))
+    expected = net._ties
+    for day in range(3):
+        low, high = net.connect(np.arange(1 + 5 * day, 6 + 5 * day), np.arange(1 + 5 * day), 2)
+        expected = expected + _scipy_ties(low, high, 100)  # folded every day
+        expected.data[:] = 1.0
+        assert net._pending_src.size == 0
+        _assert_same_matrix(net._ties, expected)
+
+
 @pytest.mark.parametrize("use_numba", [pytest.param(True, marks=needs_numba), False])
 @pytest.mark.parametrize("kind", ["small_world", "random"])
 def test_network_is_built_and_grown_as_with_scipy(monkeypatch, kind, use_numba):
@@ -174,4 +208,6 @@ def test_network_is_built_and_grown_as_with_scipy(monkeypatch, kind, use_numba):
             expected.data[:] = 1.0
             _assert_same_matrix(net._ties, expected)
             pending_src = pending_dst = np.zeros(0, np.int64)
+            if use_numba:  # merged into the arrays the matrix already had
+                assert np.shares_memory(net._ties.indices, net._index_room)
     assert folds >= 2

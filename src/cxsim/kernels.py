@@ -365,7 +365,9 @@ def _choose_loop(options, preference, segment, u, out):
         out[k] = options[min(pick, last)] if total > 0 else -1
 
 
-def symmetric_ties(src: np.ndarray, dst: np.ndarray, size: int) -> tuple:
+def symmetric_ties(
+    src: np.ndarray, dst: np.ndarray, size: int, out: np.ndarray | None = None
+) -> tuple:
     """Canonical CSR ``(indptr, indices)`` of the 0/1 matrix with a tie each way per edge.
 
     The twin of :func:`cxsim.network.sorted_ties`: rows in order, each row's neighbours
@@ -377,16 +379,20 @@ def symmetric_ties(src: np.ndarray, dst: np.ndarray, size: int) -> tuple:
         src: One end of each edge (int64, in ``0..size-1``).
         dst: The other end; edges drawn twice and self-loops are allowed.
         size: Number of rows (and columns).
+        out: Where to write the indices: an int64 array of at least ``2 * src.size``
+            entries (what lies beyond the ties is left untouched); a new one if None.
 
     Returns:
-        ``indptr`` (``size + 1``) and ``indices``, both int64.
+        ``indptr`` (``size + 1``) and ``indices`` (the start of ``out``), both int64.
 
     Raises:
         ValueError: if an end is outside ``0..size-1`` (the loop does not check bounds
             when it writes).
     """
     indptr = np.zeros(size + 1, dtype=np.int64)
-    indices = np.empty(2 * src.size, dtype=np.int64)
+    indices = np.empty(2 * src.size, dtype=np.int64) if out is None else out
+    if indices.dtype != np.int64 or indices.size < 2 * src.size:
+        raise ValueError(f"out must be int64 with room for {2 * src.size} ties")
     nnz = _compiled(_symmetric_ties_loop)(src, dst, indptr, indices)
     if nnz < 0:
         raise ValueError(f"an edge's end is outside 0..{size - 1}")
@@ -440,3 +446,71 @@ def _symmetric_ties_loop(src, dst, indptr, indices):
         start = end
     indptr[size] = nnz
     return nnz
+
+
+def fold_ties(
+    indptr: np.ndarray, indices: np.ndarray, nnz: int, extra_indptr, extra_indices
+) -> int:
+    """Merge canonical ``extra`` ties into the canonical CSR ``indptr, indices[:nnz]``.
+
+    In place, both arrays: the twin of scipy's ``a + b`` with every stored value then set
+    to 1 (how :meth:`cxsim.network.SocialNetwork.connect` folds pending ties in), each
+    row's two sorted lists merged, a neighbour in both kept once. Nothing is allocated,
+    so a fold writes only the ties it adds and moves the others, instead of scipy's
+    fresh copies of the whole network.
+
+    Args:
+        indptr: Row starts (int64, ``rows + 1``), updated.
+        indices: The ties' columns in ``indices[:nnz]``, with room after them for
+            ``extra_indices.size`` more; the merged ties end up in its start.
+        nnz: Number of ties in ``indices``.
+        extra_indptr: Row starts of the ties to add (as many rows).
+        extra_indices: Their columns, each row sorted and without repeats.
+
+    Returns:
+        The number of ties after the merge.
+    """
+    if indptr.dtype != np.int64 or indices.dtype != np.int64:
+        raise ValueError("indptr and indices must be int64")
+    if indices.size < nnz + extra_indices.size:
+        raise ValueError(f"indices needs room for {nnz + extra_indices.size} ties")
+    return _compiled(_fold_ties_loop)(indptr, indices, nnz, extra_indptr, extra_indices)
+
+
+def _fold_ties_loop(indptr, indices, nnz, b_ptr, b_idx):
+    # Rows from the last, each merged from its end and written as far right as the
+    # additions still to come allow: a row never moves left, so nothing is overwritten
+    # before it is read (an in-place merge, from the back).
+    w = nnz + b_idx.size
+    for r in range(indptr.size - 2, -1, -1):
+        start, i = indptr[r], indptr[r + 1]
+        j_start, j = b_ptr[r], b_ptr[r + 1]
+        end = w
+        while j > j_start:
+            y = b_idx[j - 1]
+            w -= 1
+            if i > start and indices[i - 1] > y:
+                indices[w] = indices[i - 1]
+                i -= 1
+            else:
+                if i > start and indices[i - 1] == y:
+                    i -= 1  # a tie already there stays one
+                indices[w] = y
+                j -= 1
+        if w == i:  # nothing added so far from the end: the rest is in place
+            w = start
+        else:
+            while i > start:
+                w -= 1
+                i -= 1
+                indices[w] = indices[i]
+        indptr[r + 1] = end
+    # w is the number of ties that were already there: close the gap they left.
+    if w > 0:
+        total = nnz + b_idx.size - w
+        for k in range(total):
+            indices[k] = indices[k + w]
+        for r in range(1, indptr.size):
+            indptr[r] -= w
+        return total
+    return nnz + b_idx.size
