@@ -80,3 +80,17 @@ def test_interrupted_write_leaves_no_results(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_outputs(result, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_imports_the_model_only_to_run_a_job():
+    """`cxsim --help`, config errors and a sweep's launching process need no Mesa or pandas."""
+    code = (
+        "import sys\n"
+        "from cxsim.cli import precheck\n"
+        "precheck(['-m', 'customers.n=100,200', 'replication=range(3)'])\n"
+        "heavy = ('cxsim.model', 'mesa', 'pandas', 'scipy.stats', 'matplotlib')\n"
+        "print([m for m in heavy if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -1,4 +1,8 @@
 import json
+import subprocess
+import sys
+
+import pytest
 
 import cxsim
 from cxsim.metrics import METRICS
@@ -62,3 +66,46 @@ def test_stepping_past_the_planned_days_keeps_recording():
     model.run()
     model.step()
     assert len(model.metrics()) == 4
+
+
+def _fresh_python(code: str) -> str:
+    """Run ``code`` in a new interpreter (nothing of cxsim imported yet); its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_import_cxsim_loads_nothing_heavy_until_a_name_is_used():
+    out = _fresh_python(
+        "import sys, cxsim\n"
+        "heavy = ('scipy.stats', 'pandas', 'mesa', 'matplotlib', 'hydra', 'cxsim.model')\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+        "from cxsim import compare\n"
+        "print(callable(compare), 'scipy.stats' in sys.modules)"
+    )
+    assert out.splitlines() == ["[]", "True False"]
+
+
+@pytest.mark.parametrize("first", ["", "import cxsim.run, cxsim.compare", "import cxsim.cli"])
+def test_public_names_are_the_functions_whatever_was_imported_first(first):
+    out = _fresh_python(
+        f"{first}\n"
+        "import cxsim, types\n"
+        "from cxsim import run, compare, CXEcosystemModel, ConfigError, METRICS\n"
+        "assert run is cxsim.run and compare is cxsim.compare\n"
+        "assert not isinstance(run, types.ModuleType) and callable(compare)\n"
+        "assert run.__module__ == 'cxsim.run' and compare.__module__ == 'cxsim.compare'\n"
+        "assert set(cxsim.__all__) <= set(dir(cxsim))\n"
+        "star = {}\n"
+        "exec('from cxsim import *', star)\n"
+        "assert set(cxsim.__all__) <= set(star)\n"
+        "print(cxsim.sweep.job_seed.__name__, type(cxsim.plots).__name__)"
+    )
+    assert out == "job_seed module"
+
+
+def test_unknown_names_are_attribute_errors():
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        cxsim.no_such_thing  # noqa: B018
+    assert not hasattr(cxsim, "__wrapped__")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -27,6 +26,10 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     mean = float(v.mean())
     if v.size < 2:
         return mean, mean, mean
+    # scipy.stats takes about 0.5 s to import; only tables with intervals need it, not
+    # `import cxsim` or the jobs of a sweep
+    from scipy import stats
+
     half = float(stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
     return mean, mean - half, mean + half
 

@@ -17,9 +17,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
@@ -28,11 +27,15 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from cxsim.config import ConfigError, CXSimConfig, register, validate
-from cxsim.customers import CHURN_CAUSES
-from cxsim.finance import lifetime_value
-from cxsim.metrics import ratio
-from cxsim.model import CXEcosystemModel
 from cxsim.sweep import RECORD, job_record, seeded
+
+if TYPE_CHECKING:
+    # The model brings in Mesa and pandas (about 0.8 s). Composing and checking configs
+    # does not need them, so the `cxsim` command's process that only launches a sweep's
+    # workers, `cxsim --help` and config errors do without; simulate() imports them.
+    import pandas as pd
+
+    from cxsim.model import CXEcosystemModel
 
 
 def config_dir() -> Path:
@@ -206,6 +209,10 @@ def summarise(model: CXEcosystemModel, metrics: pd.DataFrame, customers: pd.Data
     Ratios (CSAT, effort, FCR, handling and waiting time) are pooled over the run, the
     sum of numerators over the sum of denominators, so quiet days do not count as zeros.
     """
+    from cxsim.customers import CHURN_CAUSES
+    from cxsim.finance import lifetime_value
+    from cxsim.metrics import ratio
+
     cfg, t = model.config, model.totals
 
     def pooled(numerator: str, denominator: str) -> float:
@@ -262,6 +269,8 @@ def simulate(cfg: CXSimConfig, progress: bool = False) -> RunResult:
     A replication (``replication`` set) runs with its derived seed
     (:func:`cxsim.sweep.job_seed`), which the summary's ``seed`` records.
     """
+    from cxsim.model import CXEcosystemModel
+
     start = time.perf_counter()
     model = CXEcosystemModel(seeded(cfg))
     model.run(progress=progress)
