@@ -4,12 +4,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from cxsim.metrics import METRICS
-from cxsim.run import RunResult, simulate, write_outputs
+from cxsim.run import RunResult, config_dir, simulate, write_outputs
 
 CXSIM = [sys.executable, "-c", "from cxsim.cli import main; main()"]
 
@@ -94,3 +95,31 @@ def test_the_command_imports_the_model_only_to_run_a_job():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
+    from hydra import initialize_config_dir
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.plugins.sweeper import Sweeper
+    from hydra.types import RunMode
+
+    from cxsim import cli
+
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        loader = GlobalHydra.instance().config_loader()
+        master = loader.load_configuration("config", ["days=3"], run_mode=RunMode.MULTIRUN)
+        sweeper = SimpleNamespace(
+            hydra_context=SimpleNamespace(config_loader=loader), config=master
+        )
+        with cli._quick_batch_checks():
+            check = BasicSweeper.validate_batch_is_legal
+            assert check is cli._check_batch
+            check(sweeper, [["replication=0"], ["replication=1"], ["customers=default"]])
+            with pytest.raises(SystemExit) as stop:
+                check(sweeper, [["customers.n=5", "seed=1"], ["customers.n=-5", "seed=1"]])
+            assert stop.value.code == 2
+    assert BasicSweeper.validate_batch_is_legal is Sweeper.validate_batch_is_legal
+    assert capsys.readouterr().err.strip() == (
+        "cxsim: invalid config: customers.n=-5: must be an integer >= 0"
+    )
