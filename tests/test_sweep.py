@@ -115,6 +115,24 @@ def test_sweep_status_counts_each_state_and_estimates_time_left(tmp_path, capsys
     assert "failed 1: ValueError: bad" in out and "interrupted 3" in out
 
 
+def test_planned_jobs_are_read_again_when_the_sweep_is_started_again(tmp_path):
+    sweep = _fake_sweep(tmp_path, ["customers.n=200,300"])
+    first = planned_jobs(sweep)
+    assert first == [["customers.n=200"], ["customers.n=300"]]
+    first.clear()  # the caller's list, not the remembered plan
+    assert len(planned_jobs(sweep)) == 2
+    path = sweep / "multirun.yaml"
+    before = path.stat().st_mtime_ns
+    OmegaConf.save(
+        OmegaConf.merge(OmegaConf.load(path), {"hydra": {"overrides": {"task": ["seed=1,2,3"]}}}),
+        path,
+    )
+    os.utime(path, ns=(before + 10**9, before + 10**9))  # a later sweep, whatever the clock
+    assert planned_jobs(sweep) == [["seed=1"], ["seed=2"], ["seed=3"]]
+    path.unlink()
+    assert planned_jobs(sweep) is None
+
+
 def test_aggregate_reads_finished_jobs_and_ignores_the_rest(tmp_path):
     sweep = _fake_sweep(tmp_path, ["days=5", "customers.n=200,300"])
     for i, n in enumerate((200, 300)):

@@ -8,6 +8,7 @@ prints it; each job of a running sweep prints the one-line form when it finishes
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -43,13 +44,26 @@ def planned_jobs(sweep_dir: Path) -> list[list[str]] | None:
 
     Returns None when there is no ``multirun.yaml`` or another sweeper ran the sweep.
     """
+    path = Path(sweep_dir) / "multirun.yaml"
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    plan = _plan(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return None if plan is None else [list(job) for job in plan]
+
+
+@functools.lru_cache(maxsize=8)
+def _plan(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, ...], ...] | None:
+    """The jobs planned in one version (time, size) of a ``multirun.yaml``.
+
+    Each job of a sweep prints the progress line, and parsing the file's whole config
+    takes about 60 ms; it is written once when the sweep starts, so a worker parses it
+    once for all its jobs. A re-run of the sweep writes it again, with a new time.
+    """
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf import OmegaConf
 
-    path = Path(sweep_dir) / "multirun.yaml"
-    if not path.is_file():
-        return None
     hydra = OmegaConf.load(path).hydra
     if not str(hydra.sweeper.get("_target_", "")).endswith("BasicSweeper"):
         return None
@@ -57,9 +71,10 @@ def planned_jobs(sweep_dir: Path) -> list[list[str]] | None:
     arguments = [f"{k}={v}" for k, v in params.items()] + list(hydra.overrides.task)
     try:
         overrides = OverridesParser.create().parse_overrides(arguments)
-        return [job for batch in BasicSweeper.split_arguments(overrides, None) for job in batch]
+        batches = BasicSweeper.split_arguments(overrides, None)
     except Exception:  # a sweep form only the live config loader can expand (e.g. glob)
         return None
+    return tuple(tuple(job) for batch in batches for job in batch)
 
 
 def _job_seconds(record: dict, started: dict | None) -> float:
