@@ -123,3 +123,19 @@ def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
     assert capsys.readouterr().err.strip() == (
         "cxsim: invalid config: customers.n=-5: must be an integer >= 0"
     )
+
+
+def test_the_last_collection_is_skipped_once_per_process():
+    code = (
+        "import atexit, gc\n"
+        "from cxsim.cli import _skip_the_last_collection\n"
+        "frozen = gc.get_freeze_count()\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > frozen))\n"
+        "before = atexit._ncallbacks()\n"
+        "_skip_the_last_collection()\n"
+        "_skip_the_last_collection()\n"
+        "print('hooks added:', atexit._ncallbacks() - before)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["hooks added: 1", "frozen at exit: True"]

@@ -7,6 +7,9 @@ with status 2 and one line on stderr, and no output folder is made. Sweep values
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
 import itertools
 import sys
 from collections.abc import Iterator, Sequence
@@ -133,6 +136,21 @@ def _quick_batch_checks() -> Iterator[None]:
             setattr(BasicSweeper, name, own)
 
 
+@functools.cache
+def _skip_the_last_collection() -> None:
+    """Let this process exit without Python's last search for reference cycles.
+
+    At exit Python collects cycles among everything still alive: with NumPy, pandas,
+    Mesa, Hydra and matplotlib imported, about a million objects, 0.4-0.5 s after the
+    results are written, in every ``cxsim`` command and in every worker of a sweep (the
+    sweep's command waits for its workers to end). ``gc.freeze()`` at exit puts them out
+    of the collector's reach; the process's memory goes back to the system as a whole.
+    Files and logs are closed as before: by their owners, ``logging``'s own exit hook
+    and reference counting, which do not depend on the cycle collector.
+    """
+    atexit.register(gc.freeze)
+
+
 register()
 
 
@@ -144,6 +162,7 @@ def _app(cfg: DictConfig) -> float | None:
     config (same hash) is skipped, so re-running an interrupted sweep's command with the
     same ``hydra.sweep.dir`` runs only the jobs that have no results yet.
     """
+    _skip_the_last_collection()  # in a sweep's worker processes too
     typed = validate(cfg)
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
@@ -258,6 +277,7 @@ def main() -> None:
     except ConfigError as err:
         print(f"cxsim: {err}", file=sys.stderr)
         sys.exit(2)
+    _skip_the_last_collection()
     with _quick_batch_checks():
         _app()
 
