@@ -121,6 +121,27 @@ def test_relax_kernel_matches_numpy():
     np.testing.assert_array_equal(level, expected)
 
 
+def test_active_sums_kernel_matches_numpy(monkeypatch):
+    """Revenue and mean attitudes of the active: the same numbers from the kernel's terms."""
+    config = cxsim.load_config(["customers.n=3000", "days=1", "finance.engagement_spend=3.0"])
+    model = cxsim.CXEcosystemModel(config)
+    model.step()
+    c, rng = model.customers, np.random.default_rng(8)
+    c.view("engagement")[:] = rng.random(c.n)
+    c.view("active")[:] = rng.random(c.n) < 0.8
+    reference = config.customers.churn.engagement_reference
+    assert np.any(1.0 + 3.0 * (c.view("engagement") - reference) < 0)  # spend clipped at 0
+    results = []
+    for use in (True, False):
+        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+        results.append(model._active_sums(int(c.view("active").sum())))
+    assert results[0] == results[1]
+    assert results[0][1]["engagement"] == pytest.approx(
+        c.view("engagement")[c.view("active")].mean()
+    )
+
+
 def test_voices_kernel_matches_numpy(monkeypatch):
     """Voices and the count of each: the numpy voice() and a bincount, the silent first."""
     rng = np.random.default_rng(5)

@@ -151,6 +151,36 @@ def _scatter_add_loop(target, index, values):
         target[index[k]] += values[k]
 
 
+def active_terms(
+    attitudes: tuple, revenue_per_day: np.ndarray, active: np.ndarray, spend: tuple, out: tuple
+) -> None:
+    """Per customer, the terms of the daily metrics' sums over the active customers.
+
+    The twin of the products :func:`cxsim.finance.daily_revenue` and the model's attitude
+    means sum (numpy's pairwise sums of ``out`` give their numbers), in one pass.
+
+    Args:
+        attitudes: ``(satisfaction, trust, engagement)`` columns.
+        revenue_per_day: Each customer's revenue at the reference engagement.
+        active: Which customers are active.
+        spend: ``(engagement_spend, engagement_reference)``: how spend follows engagement.
+        out: Output: revenue, satisfaction, trust and engagement, times the active flag.
+    """
+    _compiled(_active_terms_loop)(*attitudes, revenue_per_day, active, *spend, *out)
+
+
+def _active_terms_loop(s, t, g, revenue, active, slope, reference, spent, s_on, t_on, g_on):
+    for i in range(active.size):
+        flag = 1.0 if active[i] else 0.0
+        spend = 1.0 + slope * (g[i] - reference)
+        if not spend >= 0.0 and spend == spend:  # np.maximum(spend, 0): NaN stays
+            spend = 0.0
+        spent[i] = (spend * revenue[i]) * flag
+        s_on[i] = s[i] * flag
+        t_on[i] = t[i] * flag
+        g_on[i] = g[i] * flag
+
+
 def relax(level: np.ndarray, active: np.ndarray, reference: float, step: float) -> None:
     """``level += active * (reference - level) * step`` in place, in one pass.
 

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from cxsim import acquisition
+from cxsim import acquisition, kernels
 from cxsim.acquisition import DETRACTOR, PROMOTER
 from cxsim.churn import attribute_causes, hazard_terms, leavers, log_hazard_ratio
 from cxsim.config import STAGES, CXSimConfig, validate
@@ -32,6 +32,8 @@ from cxsim.scenario import Levers, Timeline
 from cxsim.streams import DayStreams
 from cxsim.touchpoints import TouchpointTable
 
+ATTITUDES = ("satisfaction", "trust", "engagement")
+"""Customer attitudes whose mean over the active customers is a daily metric."""
 CAUSE_CODES = {cause: code for code, cause in enumerate(CHURN_CAUSES)}
 
 
@@ -119,6 +121,8 @@ class CXEcosystemModel(mesa.Model):
         self._talk_levels = acquisition.talk_levels(cfg.customers.acquisition)
         self.hearsay = Hearsay(self.network, self._talk_levels)
         """Talk each customer hears from its neighbours (explicit networks)."""
+        self._sum_terms: tuple[np.ndarray, ...] = (np.zeros(0),)
+        """Scratch columns for the daily metrics' sums (compiled path)."""
 
     # --- the day --------------------------------------------------------------------------
 
@@ -292,14 +296,12 @@ class CXEcosystemModel(mesa.Model):
         act = activity.as_dict()
         for key, value in act.items():
             self.totals[key] = self.totals.get(key, 0) + value
-        active = c.view("active")
-        n_active = int(np.count_nonzero(active))
+        n_active = int(np.count_nonzero(c.view("active")))
         promoters, detractors = int(voices[PROMOTER]), int(voices[DETRACTOR])
         answers = int(voices[1:].sum())
         by_cause = np.bincount(causes, minlength=len(CHURN_CAUSES))
-        revenue = daily_revenue(cfg.finance, c, cfg.customers.churn.engagement_reference) * (
-            1.0 + self.levers.price_change
-        )
+        revenue, attitudes = self._active_sums(n_active)
+        revenue *= 1.0 + self.levers.price_change
         cost_to_serve = (
             wf.paid_fte * cfg.employees.wage_per_day
             + wf.hires_today * cfg.employees.hiring_cost
@@ -322,9 +324,7 @@ class CXEcosystemModel(mesa.Model):
                 "detractors": ratio(detractors, answers),
                 "csat_true": ratio(act["csat_satisfied"], act["journeys_closed"]),
                 "customer_effort": ratio(act["effort_sum"], act["moments"]),
-                "satisfaction": _mean(c.view("satisfaction"), active),
-                "trust": _mean(c.view("trust"), active),
-                "engagement": _mean(c.view("engagement"), active),
+                **attitudes,
                 "journeys_started": act["journeys_started"],
                 "journeys_abandoned": act["journeys_abandoned"],
                 "touchpoint_failures": act["touchpoint_failures"],
@@ -378,6 +378,31 @@ class CXEcosystemModel(mesa.Model):
             }
         )
 
+    def _active_sums(self, n_active: int) -> tuple[float, dict[str, float]]:
+        """Today's revenue and the mean attitudes of the ``n_active`` active customers."""
+        c, cfg = self.customers, self.config
+        reference = cfg.customers.churn.engagement_reference
+        active = c.view("active")
+        if kernels.enabled(c.n):  # the sums' terms in one pass, numpy's sums: same numbers
+            if self._sum_terms[0].size < c.n:
+                # Kept from day to day: fresh arrays this large would be new memory
+                # mappings, their page faults costing more than the pass.
+                self._sum_terms = tuple(np.empty(c.capacity) for _ in range(4))
+            terms = tuple(column[: c.n] for column in self._sum_terms)
+            columns = tuple(c.view(name) for name in ATTITUDES)
+            spend = (cfg.finance.engagement_spend, reference)
+            kernels.active_terms(columns, c.view("revenue_per_day"), active, spend, terms)
+            revenue, *totals = (np.sum(term) for term in terms)
+        else:
+            revenue = daily_revenue(cfg.finance, c, reference)
+            # A product with the mask and a plain sum: a masked sum (where=) is 5-10x slower.
+            totals = [np.sum(c.view(name) * active) for name in ATTITUDES]
+        means = {
+            name: float(t / n_active) if n_active else 0.0
+            for name, t in zip(ATTITUDES, totals, strict=True)
+        }
+        return float(revenue), means
+
     # --- running and reading --------------------------------------------------------------
 
     def run(self, progress: bool = False) -> None:
@@ -416,9 +441,3 @@ class CXEcosystemModel(mesa.Model):
                 "journeys": c.view("journeys"),
             }
         )
-
-
-def _mean(values: np.ndarray, mask: np.ndarray) -> float:
-    # A product with the mask and a plain sum: a masked sum (where=) runs 5-10x slower.
-    count = np.count_nonzero(mask)
-    return float(np.sum(values * mask) / count) if count else 0.0
