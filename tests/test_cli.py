@@ -92,9 +92,7 @@ def test_the_command_imports_the_model_only_to_run_a_job():
         "heavy = ('cxsim.model', 'mesa', 'pandas', 'scipy.stats', 'matplotlib')\n"
         "print([m for m in heavy if m in sys.modules])"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert _python(code).strip() == "[]"
 
 
 def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
@@ -136,6 +134,11 @@ def test_the_last_collection_is_skipped_once_per_process():
         "_skip_the_last_collection()\n"
         "print('hooks added:', atexit._ncallbacks() - before)"
     )
+    assert _python(code).splitlines() == ["hooks added: 1", "frozen at exit: True"]
+
+
+def _python(code: str) -> str:
+    """What ``code`` prints, run by a fresh interpreter (which must exit cleanly)."""
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["hooks added: 1", "frozen at exit: True"]
+    return done.stdout
