@@ -108,6 +108,15 @@ def _with_room(ties: int) -> int:
     return ties + int(ROOM * ties) + 1
 
 
+def _room_for(room: np.ndarray | None, ties: int, head: np.ndarray, dtype: type) -> np.ndarray:
+    """``room`` if it holds ``ties`` ties, else a larger array that starts with ``head``."""
+    if room is not None and room.size >= ties:
+        return room
+    grown = np.empty(_with_room(ties), dtype=dtype)
+    grown[: head.size] = head
+    return grown
+
+
 class SocialNetwork:
     """Ties among customers.
 
@@ -198,14 +207,9 @@ class SocialNetwork:
         indptr, extra = kernels.symmetric_ties(self._pending_src, self._pending_dst, self._size)
         nnz = ties.nnz
         most = nnz + extra.size
-        if self._index_room is None or self._index_room.size < most:
-            room = np.empty(_with_room(most), dtype=np.int64)
-            room[:nnz] = ties.indices
-            self._index_room = room
-        if self._value_room is None or self._value_room.size < most:
-            room = np.empty(_with_room(most))
-            room[:nnz] = 1.0
-            self._value_room = room
+        # int64 indices even if the network began empty (scipy's int32)
+        self._index_room = _room_for(self._index_room, most, ties.indices, np.int64)
+        self._value_room = _room_for(self._value_room, most, np.ones(nnz), np.float64)
         rows = ties.indptr.astype(np.int64, copy=False)  # int32 if the network began empty
         folded = kernels.fold_ties(rows, self._index_room, nnz, indptr, extra)
         self._value_room[nnz:folded] = 1.0
