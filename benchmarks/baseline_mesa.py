@@ -44,8 +44,8 @@ import networkx as nx
 
 import cxsim
 from cxsim.config import CXSimConfig
-from cxsim.customers import SegmentTable
-from cxsim.touchpoints import TouchpointTable
+from cxsim.ecosystem.customers import SegmentTable
+from cxsim.ecosystem.touchpoints import TouchpointTable
 
 NEVER = 1e12
 """Mean days between failures that switches a system's outages off."""

@@ -149,7 +149,7 @@ def _warm_kernels() -> None:
     forced on reach every one of them.
     """
     import cxsim
-    from cxsim import kernels
+    from cxsim.engine import compiled as kernels
 
     if not kernels.USE_NUMBA:
         return

@@ -82,7 +82,7 @@ def sweep_efficiency(jobs: int, customers: int, days: int, workers: int) -> dict
         load average before each sweep and after the parallel one, and ``same_results``
         (always True: a difference raises).
     """
-    from cxsim.sweep_aggregate import aggregate
+    from cxsim.sweeps.aggregate import aggregate
 
     with tempfile.TemporaryDirectory(prefix="cxsim-bench-sweep-") as tmp:
         load_serial = os.getloadavg()[0]

@@ -27,8 +27,8 @@ import os
 import matplotlib.pyplot as plt
 
 import cxsim
-from cxsim import plots
-from cxsim.compare import effect
+from cxsim.outputs import figures
+from cxsim.studies.scenarios import effect
 
 # CI runs every notebook at a small size; the default size answers the question.
 SMALL = os.environ.get("CXSIM_NOTEBOOK_SIZE") == "small"
@@ -50,7 +50,7 @@ print(
 )
 
 # %%
-plots.plot_main_metrics(result.metrics)
+figures.plot_main_metrics(result.metrics)
 plt.show()
 
 # %% [markdown]

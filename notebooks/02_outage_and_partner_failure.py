@@ -31,9 +31,9 @@ import os
 import matplotlib.pyplot as plt
 
 import cxsim
-from cxsim import plots
-from cxsim.analysis import mean_ci
-from cxsim.compare import effect
+from cxsim.outputs import figures
+from cxsim.studies.scenarios import effect
+from cxsim.studies.stats import mean_ci
 
 SMALL = os.environ.get("CXSIM_NOTEBOOK_SIZE") == "small"
 CUSTOMERS, DAYS, REPLICATIONS = (2_000, 150, 3) if SMALL else (10_000, 240, 10)
@@ -58,11 +58,11 @@ table[table["scenario"] != "baseline"].round(3)
 # ## Effects with 95% confidence intervals
 
 # %%
-plots.plot_effects(table, outcomes)
+figures.plot_effects(table, outcomes)
 plt.show()
 
 # %%
-plots.plot_scenarios_over_time(runs, ["churn_rate", "nps_true", "contacts", "customer_effort"])
+figures.plot_scenarios_over_time(runs, ["churn_rate", "nps_true", "contacts", "customer_effort"])
 plt.show()
 
 # %% [markdown]
@@ -72,7 +72,7 @@ plt.show()
 # must-be failures.
 
 # %%
-plots.plot_journey_map(runs, runs.event_days)
+figures.plot_journey_map(runs, runs.event_days)
 plt.show()
 
 # %% [markdown]

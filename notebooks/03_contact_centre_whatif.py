@@ -31,8 +31,8 @@ import os
 import matplotlib.pyplot as plt
 
 import cxsim
-from cxsim import plots
-from cxsim.compare import effect
+from cxsim.outputs import figures
+from cxsim.studies.scenarios import effect
 
 SMALL = os.environ.get("CXSIM_NOTEBOOK_SIZE") == "small"
 CUSTOMERS, DAYS, REPLICATIONS = (3_000, 120, 3) if SMALL else (10_000, 365, 10)
@@ -61,7 +61,7 @@ table = runs.effects(outcomes)
 table[table["scenario"] != "aht"].round(3)
 
 # %%
-plots.plot_effects(
+figures.plot_effects(
     table,
     [
         "first_contact_resolution",
@@ -75,7 +75,7 @@ plots.plot_effects(
 plt.show()
 
 # %%
-plots.plot_scenarios_over_time(
+figures.plot_scenarios_over_time(
     runs, ["avg_handling_time", "first_contact_resolution", "repeat_contacts", "churn_rate"]
 )
 plt.show()

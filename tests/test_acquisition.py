@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import cxsim
-from cxsim.acquisition import bass_cumulative, talk
 from cxsim.config import AcquisitionConfig
+from cxsim.ecosystem.acquisition import bass_cumulative, talk
 
 
 def test_bass_closed_form_limits():

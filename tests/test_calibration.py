@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import cxsim
-from cxsim.calibration import calibrate, calibrate_main, read_observed, sbg_fit
 from cxsim.config import ConfigError
-from cxsim.survival import retention_curves, survival_at
+from cxsim.studies.calibration import calibrate, calibrate_main, read_observed, sbg_fit
+from cxsim.studies.survival import retention_curves, survival_at
 
 # one segment, pure sBG churn (no experience or network effects, no acquisition)
 ONE_SEGMENT = [

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import cxsim
-from cxsim.churn import attribute_causes, daily_hazard, hazard_terms, sbg_survival
 from cxsim.config import ChurnConfig
+from cxsim.ecosystem.churn import attribute_causes, daily_hazard, hazard_terms, sbg_survival
 from cxsim.model import CAUSE_CODES
 
 

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from cxsim.metrics import METRICS
-from cxsim.run import RunResult, config_dir, simulate, write_outputs
+from cxsim.config.compose import config_dir
+from cxsim.model.metrics import METRICS
+from cxsim.simulation import RunResult, simulate, write_outputs
 
 CXSIM = [sys.executable, "-c", "from cxsim.cli import main; main()"]
 
@@ -70,14 +71,14 @@ def test_multirun_runs_each_job(tmp_path):
 
 
 def test_interrupted_write_leaves_no_results(tmp_path, monkeypatch):
-    import cxsim.plots
+    import cxsim.outputs.figures
 
     result: RunResult = simulate(__import__("cxsim").load_config(["customers.n=200", "days=3"]))
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(cxsim.plots, "plot_main_metrics", broken)
+    monkeypatch.setattr(cxsim.outputs.figures, "plot_main_metrics", broken)
     with pytest.raises(OSError):
         write_outputs(result, tmp_path)
     assert list(tmp_path.iterdir()) == []

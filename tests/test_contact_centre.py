@@ -3,8 +3,8 @@ import pytest
 
 import cxsim
 from cxsim.config import EmployeesConfig
-from cxsim.employees import Workforce
-from cxsim.touchpoints import TouchpointTable, erlang_c_wait
+from cxsim.ecosystem.employees import Workforce
+from cxsim.ecosystem.touchpoints import TouchpointTable, erlang_c_wait
 
 
 @pytest.fixture(scope="module")

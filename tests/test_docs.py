@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cxsim.metrics import METRICS
-from cxsim.run import config_dir
+from cxsim.config.compose import config_dir
+from cxsim.model.metrics import METRICS
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 

@@ -1,7 +1,13 @@
 import numpy as np
 
 from cxsim.config import ExperienceConfig
-from cxsim.experience import disconfirmation, judgement, moment_value, remembered, update_peak
+from cxsim.ecosystem.experience import (
+    disconfirmation,
+    judgement,
+    moment_value,
+    remembered,
+    update_peak,
+)
 
 
 def test_shortfall_weighs_more_than_equal_surplus():

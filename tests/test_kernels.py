@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 import cxsim
-from cxsim import acquisition, churn, kernels
 from cxsim.config import ChurnConfig
+from cxsim.ecosystem import acquisition, churn
+from cxsim.engine import compiled, kernels
 
 pytest.importorskip("numba")
 
@@ -32,12 +33,12 @@ def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
     options = {"experience_on": experience_on, "price_change": 0.1, "market_pull": 0.2}
     terms = churn.hazard_terms(ChurnConfig(), *columns, **options)
     expected = sum(terms.values(), np.zeros(n))
-    monkeypatch.setattr(kernels, "USE_NUMBA", True)
-    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(compiled, "USE_NUMBA", True)
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     np.testing.assert_array_equal(
         churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
     )
-    monkeypatch.setattr(kernels, "USE_NUMBA", False)
+    monkeypatch.setattr(compiled, "USE_NUMBA", False)
     np.testing.assert_array_equal(
         churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
     )
@@ -45,10 +46,10 @@ def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
 
 def test_same_numbers_with_and_without_numba(monkeypatch):
     overrides = ["customers.n=600", "days=30", "seed=7", "scenario=web_outage"]
-    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     runs = []
     for use in (True, False):
-        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
         runs.append(cxsim.run(overrides).metrics)
     assert runs[0].equals(runs[1])
 
@@ -66,10 +67,10 @@ def test_same_numbers_with_and_without_numba(monkeypatch):
 def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):
     """The compiled journey moments give the numpy path's metrics and customers exactly."""
     overrides = ["customers.n=800", "days=30", "seed=3", *overrides]
-    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     runs = []
     for use in (True, False):
-        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
         runs.append(cxsim.run(overrides))
     pd.testing.assert_frame_equal(runs[0].metrics, runs[1].metrics, check_exact=True)
     pd.testing.assert_frame_equal(runs[0].customers, runs[1].customers, check_exact=True)
@@ -82,10 +83,10 @@ def test_likelihood_to_recommend_kernel_matches_numpy(monkeypatch):
     c, rng = model.customers, np.random.default_rng(1)
     for name in ("satisfaction", "trust", "engagement", "rating_style"):
         c.view(name)[:] = rng.normal(0.5, 1.0, c.n)
-    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     answers = []
     for use in (True, False):
-        monkeypatch.setattr(kernels, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
         answers.append(c.likelihood_to_recommend())
     np.testing.assert_array_equal(answers[0], answers[1])
     assert answers[0].dtype == np.int8 and {0, 10} <= set(answers[0].tolist())
@@ -133,8 +134,8 @@ def test_active_sums_kernel_matches_numpy(monkeypatch):
     assert np.any(1.0 + 3.0 * (c.view("engagement") - reference) < 0)  # spend clipped at 0
     results = []
     for use in (True, False):
-        monkeypatch.setattr(kernels, "USE_NUMBA", use)
-        monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
         results.append(model._active_sums(int(c.view("active").sum())))
     assert results[0] == results[1]
     assert results[0][1]["engagement"] == pytest.approx(
@@ -149,8 +150,8 @@ def test_voices_kernel_matches_numpy(monkeypatch):
     active = rng.random(ltr.size) < 0.9
     results = []
     for use in (True, False):
-        monkeypatch.setattr(kernels, "USE_NUMBA", use)
-        monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
         results.append(acquisition.voices(ltr, active))
     (voice, counts), (expected, expected_counts) = results
     np.testing.assert_array_equal(voice, expected)
@@ -168,8 +169,8 @@ def test_leavers_kernel_matches_numpy(monkeypatch):
     u, active = rng.random(n), rng.random(n) < 0.9
     results = []
     for use in (True, False):
-        monkeypatch.setattr(kernels, "USE_NUMBA", use)
-        monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
         results.append(churn.leavers(theta, log_ratio.copy(), u, active))
     np.testing.assert_array_equal(results[0], results[1])
     assert results[0].size > 100 and set(np.flatnonzero(active[:5])) <= set(results[0])

@@ -3,7 +3,7 @@
 import numpy as np
 
 import cxsim
-from cxsim.finance import daily_revenue
+from cxsim.ecosystem.finance import daily_revenue
 from cxsim.model import CXEcosystemModel
 
 SMALL = ["customers.n=3000", "days=150"]

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from cxsim import kernels, network
 from cxsim.config import NetworkConfig
-from cxsim.network import SocialNetwork
+from cxsim.ecosystem import network
+from cxsim.ecosystem.network import SocialNetwork
+from cxsim.engine import compiled, kernels
 
 needs_numba = pytest.mark.skipif(
     importlib.util.find_spec("numba") is None, reason="numba is optional"
@@ -164,7 +165,7 @@ def test_fold_in_place_is_scipys_sum():
 @needs_numba
 def test_an_empty_network_grows_by_folds(monkeypatch):
     """Begun without ties (int32 scipy arrays), then folded in place, as scipy would."""
-    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     net = SocialNetwork(NetworkConfig(mean_degree=4), 1, 100, np.random.default_rng(0))
     expected = net._ties
     for day in range(3):
@@ -179,8 +180,8 @@ def test_an_empty_network_grows_by_folds(monkeypatch):
 @pytest.mark.parametrize("kind", ["small_world", "random"])
 def test_network_is_built_and_grown_as_with_scipy(monkeypatch, kind, use_numba):
     """The same ties as scipy's construction, and the generator moves by the same draws."""
-    monkeypatch.setattr(kernels, "USE_NUMBA", use_numba)
-    monkeypatch.setattr(kernels, "NUMBA_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(compiled, "USE_NUMBA", use_numba)
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     cfg = NetworkConfig(kind=kind, mean_degree=8)
     n, capacity = 2_000, 2_600
     rng, reference_rng = np.random.default_rng(5), np.random.default_rng(5)

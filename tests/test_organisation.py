@@ -5,10 +5,10 @@ import pytest
 
 import cxsim
 from cxsim import ConfigError
-from cxsim.analysis import mean_ci
-from cxsim.compare import effect
 from cxsim.config import IncentivesConfig
-from cxsim.incentives import pressure
+from cxsim.ecosystem.incentives import pressure
+from cxsim.studies.scenarios import effect
+from cxsim.studies.stats import mean_ci
 
 SMALL = ["customers.n=4000", "days=150"]
 STAFF = ["customers.n=12000", "days=150"]  # three employees: effects on people need several
@@ -21,7 +21,7 @@ def _culture(level: float) -> list[str]:
 
 def test_config_schemes_and_incentive_presets_agree():
     from cxsim.config import SCHEMES
-    from cxsim.incentives import PRESETS
+    from cxsim.ecosystem.incentives import PRESETS
 
     assert set(SCHEMES) == {*PRESETS, "balanced"}
 

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cxsim
-from cxsim.churn import daily_hazard
-from cxsim.metrics import METRICS
+from cxsim.ecosystem.churn import daily_hazard
+from cxsim.model.metrics import METRICS
 
 RATES = [
     "churn_rate",

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from cxsim import experience
 from cxsim.config import ConfigError
-from cxsim.reproduce import (
+from cxsim.ecosystem import experience
+from cxsim.studies.reproduce import (
     evaluate,
     load_experiment,
     load_experiments,

@@ -5,8 +5,8 @@ import sys
 import pytest
 
 import cxsim
-from cxsim.metrics import METRICS
-from cxsim.run import summarise
+from cxsim.model.metrics import METRICS
+from cxsim.simulation import summarise
 
 
 def test_run_returns_metrics_summary_and_config():
@@ -53,7 +53,7 @@ def test_summary_ratios_are_pooled_and_nps_matches_its_shares():
     model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=200", "days=60"]))
     model.run()
     m = model.metrics()
-    s = summarise(model, m, model.customer_table())
+    s = summarise(model.config, model.totals, m, model.customer_table())
     assert abs(m["nps_true"] - 100 * (m["promoters"] - m["detractors"])).max() < 1e-9
     t = model.totals
     assert s["first_contact_resolution"] == t["first_contact_resolved"] / t["first_contacts"]
@@ -100,7 +100,7 @@ def test_public_names_are_the_functions_whatever_was_imported_first(first):
         "star = {}\n"
         "exec('from cxsim import *', star)\n"
         "assert set(cxsim.__all__) <= set(star)\n"
-        "print(cxsim.sweep.job_seed.__name__, type(cxsim.plots).__name__)"
+        "print(cxsim.config.identity.job_seed.__name__, type(cxsim.outputs.figures).__name__)"
     )
     assert out == "job_seed module"
 

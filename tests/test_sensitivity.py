@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 
 from cxsim.config import ConfigError
-from cxsim.parameters import apply, check, parse
-from cxsim.run import load_config
-from cxsim.sensitivity import sensitivity, sensitivity_main
+from cxsim.config.compose import load_config
+from cxsim.studies.parameters import apply, check, parse
+from cxsim.studies.sensitivity import sensitivity, sensitivity_main
 
 SMALL = ["customers.n=600", "days=60", "network.kind=none"]
 

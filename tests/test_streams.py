@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import cxsim
-from cxsim import streams
-from cxsim.streams import DayStreams
+from cxsim.engine import streams
+from cxsim.engine.streams import DayStreams
 
 
 def _streams() -> DayStreams:

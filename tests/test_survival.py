@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 import cxsim
-from cxsim.churn import sbg_survival
-from cxsim.survival import kaplan_meier, retention_curves, survival_at, write_curves
+from cxsim.ecosystem.churn import sbg_survival
+from cxsim.studies.survival import kaplan_meier, retention_curves, survival_at, write_curves
 
 
 def test_kaplan_meier_by_hand():

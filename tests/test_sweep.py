@@ -10,9 +10,10 @@ import pytest
 from omegaconf import OmegaConf
 
 import cxsim
-from cxsim.sweep import FAILED, STARTED, JobFolder, config_hash, job_seed
-from cxsim.sweep_aggregate import aggregate
-from cxsim.sweep_status import planned_jobs, status_main, sweep_status
+from cxsim.config.identity import config_hash, job_seed
+from cxsim.sweeps.aggregate import aggregate
+from cxsim.sweeps.jobs import FAILED, STARTED, JobFolder
+from cxsim.sweeps.status import planned_jobs, status_main, sweep_status
 
 
 def test_config_hash_is_the_content_not_the_spelling():
@@ -161,7 +162,7 @@ def test_aggregate_reads_finished_jobs_and_ignores_the_rest(tmp_path):
 
 def test_checking_a_sweep_applies_each_candidates_values_alone():
     from cxsim.config import ConfigError
-    from cxsim.run import check_configs
+    from cxsim.config.compose import check_configs
 
     assert check_configs([[f"replication={r}", "days=5"] for r in range(50)]) == 50
     # the first candidate's customers.n must not leak into the second
@@ -185,7 +186,7 @@ def test_shipped_launcher_configs_compose(launcher, target, setting, monkeypatch
     from hydra import compose, initialize_config_dir
 
     from cxsim.config import register
-    from cxsim.run import config_dir
+    from cxsim.config.compose import config_dir
 
     monkeypatch.setenv("CXSIM_WORKERS", "3")
     monkeypatch.delenv("RAY_ADDRESS", raising=False)

@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cxsim.sweep_aggregate import aggregate
-from cxsim.sweep_status import sweep_status
+from cxsim.sweeps.aggregate import aggregate
+from cxsim.sweeps.status import sweep_status
 
 CXSIM = [sys.executable, "-c", "from cxsim.cli import main; main()"]
 POINTS = ["customers.n=300,400", "replication=0,1", "days=20"]

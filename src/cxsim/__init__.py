@@ -24,28 +24,31 @@ import types
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from cxsim import _legacy
+
 # mesa imports tqdm.auto, which warns in notebooks without ipywidgets; cxsim's own progress
 # bars are plain tqdm, so the warning says nothing about cxsim.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports them
-    from cxsim.compare import ScenarioRuns, compare, run_scenarios
-    from cxsim.config import ConfigError, CXSimConfig
-    from cxsim.metrics import METRICS
-    from cxsim.model import CXEcosystemModel
-    from cxsim.run import RunResult, load_config, run
+    from cxsim.config.compose import load_config
+    from cxsim.config.schema import ConfigError, CXSimConfig
+    from cxsim.model.metrics import METRICS
+    from cxsim.model.model import CXEcosystemModel
+    from cxsim.simulation import RunResult, run
+    from cxsim.studies.scenarios import ScenarioRuns, compare, run_scenarios
 
 _PUBLIC: dict[str, str] = {
-    "METRICS": "cxsim.metrics",
-    "CXEcosystemModel": "cxsim.model",
-    "CXSimConfig": "cxsim.config",
-    "ConfigError": "cxsim.config",
-    "RunResult": "cxsim.run",
-    "ScenarioRuns": "cxsim.compare",
-    "compare": "cxsim.compare",
-    "load_config": "cxsim.run",
-    "run": "cxsim.run",
-    "run_scenarios": "cxsim.compare",
+    "METRICS": "cxsim.model.metrics",
+    "CXEcosystemModel": "cxsim.model.model",
+    "CXSimConfig": "cxsim.config.schema",
+    "ConfigError": "cxsim.config.schema",
+    "RunResult": "cxsim.simulation",
+    "ScenarioRuns": "cxsim.studies.scenarios",
+    "compare": "cxsim.studies.scenarios",
+    "load_config": "cxsim.config.compose",
+    "run": "cxsim.simulation",
+    "run_scenarios": "cxsim.studies.scenarios",
 }
 """Each public name and the module that defines it."""
 
@@ -65,7 +68,7 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name, or a submodule (``cxsim.plots``), on first use.
+    """Import a public name, or a submodule (``cxsim.outputs.figures``), on first use.
 
     The value is then kept in the package's namespace, so this runs once per name.
 
@@ -75,8 +78,8 @@ def __getattr__(name: str) -> Any:
     if name in _PUBLIC:
         value = getattr(importlib.import_module(_PUBLIC[name]), name)
     elif not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}"):
-        # `import cxsim` used to import most submodules, so `cxsim.sweep.job_seed` worked
-        # without importing cxsim.sweep; it still does
+        # `import cxsim` used to import most submodules, so `cxsim.config.identity.job_seed` worked
+        # without importing cxsim.sweeps.jobs; it still does
         value = importlib.import_module(f"{__name__}.{name}")
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -92,17 +95,17 @@ def __dir__() -> list[str]:
 class _Package(types.ModuleType):
     """The ``cxsim`` module, whose public ``run`` and ``compare`` stay the functions.
 
-    Importing a submodule sets it as an attribute of its package, and ``cxsim.run`` and
-    ``cxsim.compare`` are also the names of submodules: once ``cxsim.run`` the module is
-    imported (by the ``cxsim`` command, say), ``from cxsim import run`` would give the
-    module. With the names imported eagerly the functions were bound after their modules;
-    this keeps it so.
+    Importing a submodule sets it as an attribute of its package. ``cxsim.run`` and
+    ``cxsim.compare`` were also the names of modules, which old code may still import
+    (:mod:`cxsim._legacy`); that import must not replace the functions. This goes with
+    the old names.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _PUBLIC.get(name) == f"{__name__}.{name}":
-            return  # the submodule: `cxsim.run` is the function, as __getattr__ gives it
+        if isinstance(value, types.ModuleType) and name in _PUBLIC:
+            return  # an old module name: `cxsim.run` stays the function
         super().__setattr__(name, value)
 
 
+_legacy.install()
 sys.modules[__name__].__class__ = _Package

@@ -1,0 +1,688 @@
+"""Configuration schema: dataclasses registered in Hydra's ConfigStore, and their validation.
+
+Every field carries its allowed range in its metadata, so one walker (:func:`validate`)
+checks the whole tree and reports the first bad value as ``key=value: what is allowed``.
+Cross-field rules (segment shares sum to one, touchpoints name systems that exist, ...)
+are checked after the ranges. YAML files under ``configs/`` fill the collections
+(segments, touchpoints, systems, partners); scalar defaults live here, once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+STAGES = ("purchase", "delivery", "use", "support")
+"""Journey stages in the order a journey passes through them."""
+
+
+class ConfigError(ValueError):
+    """A configuration value is not allowed. ``str(err)`` is one line for the user."""
+
+    def __init__(self, key: str, value: Any, allowed: str) -> None:
+        self.key, self.value, self.allowed = key, value, allowed
+        super().__init__(f"invalid config: {key}={value!r}: {allowed}")
+
+
+# --- field helpers: a default plus the rule the validator enforces -------------------------
+
+
+def _rule(default: Any, rule: dict[str, Any]) -> Any:
+    return field(default=default, metadata=rule)
+
+
+def between(default: float, lo: float, hi: float | None = None, *, lo_open: bool = False) -> Any:
+    """A number in [lo, hi] (or (lo, hi] when ``lo_open``); ``hi=None`` means unbounded."""
+    return _rule(default, {"lo": lo, "hi": hi, "lo_open": lo_open})
+
+
+def prob(default: float) -> Any:
+    """A probability or share in [0, 1]."""
+    return between(default, 0.0, 1.0)
+
+
+def nonneg(default: float) -> Any:
+    """A number >= 0."""
+    return between(default, 0.0)
+
+
+def positive(default: float) -> Any:
+    """A number > 0."""
+    return between(default, 0.0, lo_open=True)
+
+
+def choice(default: str, options: tuple[str, ...]) -> Any:
+    """One of a fixed set of words."""
+    return _rule(default, {"choices": options})
+
+
+# --- customers -------------------------------------------------------------------------------
+
+
+@dataclass
+class SegmentConfig:
+    """A persona: its share of the base, expectations, habits, value and churn propensity."""
+
+    share: float = prob(1.0)
+    expectation: float = prob(0.7)
+    """Performance (0-1) the segment expects at every touchpoint unless overridden."""
+    expectations: dict[str, float] = field(default_factory=dict)
+    """Per-touchpoint expectation overrides, e.g. ``{app: 0.85}``."""
+    channels: dict[str, float] = field(default_factory=dict)
+    """Preference weights over touchpoints; normalised within each journey stage."""
+    journey_rate: float = prob(1 / 30)
+    """Daily probability that an idle customer starts a purchase journey."""
+    churn_a: float = positive(1.0)
+    churn_b: float = positive(500.0)
+    """Beta(a, b) heterogeneity of the daily base churn propensity (sBG)."""
+    switching_cost: float = prob(0.3)
+    """Share of the experience effect on churn that switching costs absorb."""
+    revenue_per_month: float = nonneg(30.0)
+    effort_tolerance: float = between(3.0, 1.0, 7.0)
+    """Customer effort (1-7 scale) the segment accepts before it hurts the experience."""
+
+
+@dataclass
+class ChurnConfig:
+    """The daily churn hazard: base propensity times hazard ratios (proportional hazards)."""
+
+    enabled: bool = True
+    satisfaction_effect: float = nonneg(4.0)
+    """Log hazard ratio per unit of satisfaction below its reference."""
+    trust_effect: float = nonneg(2.0)
+    engagement_effect: float = nonneg(2.0)
+    contagion_effect: float = nonneg(0.59)
+    """Log hazard ratio of one recently defected neighbour: ln(1.8) after Nitzan & Libai (2011)."""
+    contagion_half_life_days: float = positive(7.0)
+    contagion_loyalty_damping: float = prob(0.5)
+    """How much engagement (loyalty) weakens contagion: 1 removes it for fully engaged."""
+    word_of_mouth_effect: float = nonneg(0.5)
+    """Log hazard ratio per unit of net negative word of mouth from neighbours."""
+    price_effect: float = nonneg(1.5)
+    """Log hazard ratio per unit of relative price rise (+10% price: x e^0.15 = 1.16)."""
+    satisfaction_reference: float = prob(0.75)
+    trust_reference: float = prob(0.8)
+    engagement_reference: float = prob(0.5)
+
+
+@dataclass
+class ExperienceConfig:
+    """How interactions are judged and remembered (Oliver; Kahneman & Tversky; Kano; peak-end)."""
+
+    enabled: bool = True
+    """Off: journeys still happen, but remembered experiences neither move attitudes nor
+    churn (with ``network.kind=none`` churn is then pure sBG: the docking setting)."""
+    loss_aversion: float = between(2.0, 1.0, 10.0)
+    """Weight of a shortfall relative to an equal surplus (Anderson & Sullivan 1993)."""
+    performance_noise: float = nonneg(0.1)
+    """Standard deviation of one interaction's performance around the touchpoint quality."""
+    must_be_penalty: float = nonneg(0.6)
+    """Experience value of a must-be failure (outage, late delivery, giving up)."""
+    delight_bonus: float = nonneg(0.3)
+    effort_weight: float = nonneg(0.05)
+    """Experience lost per point of effort above the segment's tolerance (1-7 scale)."""
+    context_loss_effort: float = nonneg(1.5)
+    """Effort points added when the customer must repeat itself after a lost context."""
+    wait_effort_minutes: float = positive(5.0)
+    """Minutes of waiting that add one effort point."""
+    peak_weight: float = prob(0.5)
+    """Weight of the most intense moment against the last one (peak-end rule)."""
+    satisfied_anchor: float = prob(0.75)
+    """Journey judgement when expectations are exactly met."""
+    satisfaction_learning: float = prob(0.3)
+    trust_gain: float = prob(0.03)
+    trust_loss: float = prob(0.10)
+    engagement_gain: float = nonneg(0.2)
+    engagement_drift_days: float = positive(180.0)
+    recommend_weights: list[float] = field(
+        default_factory=lambda: [0.5, 0.3, 0.2], metadata={"weights": 3}
+    )
+    """Weights of satisfaction, trust and engagement in the likelihood to recommend."""
+    recommend_reference: float = prob(0.8)
+    """Likelihood to recommend (/10) of a customer whose attitudes sit at their references."""
+    recommend_sensitivity: float = nonneg(1.5)
+    recommend_sd: float = nonneg(0.12)
+    """Spread of customers' personal rating style around their attitude."""
+    notice_relief: float = prob(0.5)
+    """Share of a partner failure's sting, and of the contacts it causes, that a proactive
+    notice removes (the partner's data must reach the support systems)."""
+    unresolved_drop: float = nonneg(0.25)
+    """Performance lost by a contact that did not resolve the customer's issue."""
+
+
+@dataclass
+class AcquisitionConfig:
+    """Bass-like acquisition from marketing (p) and word of mouth (q)."""
+
+    enabled: bool = True
+    market_size: int | None = between(None, 0)
+    """Potential customers, counting the initial ones (Bass's m); null: 10 x customers.n."""
+    innovation: float = nonneg(0.01)
+    """Bass p per year: adoption from marketing."""
+    imitation: float = nonneg(1.0)
+    """Bass q per year: adoption from word of mouth."""
+    talk_promoter: float = between(1.0, -10.0, 10.0)
+    talk_passive: float = between(0.0, -10.0, 10.0)
+    talk_detractor: float = between(-1.5, -10.0, 10.0)
+    """Signed word of mouth per customer class; detractors talk more than promoters."""
+    ties_per_new_customer: int = between(4, 0)
+
+
+@dataclass
+class CustomersConfig:
+    """The customer base: size, personas, churn, judgement and acquisition."""
+
+    n: int = between(20_000, 0)
+    segments: dict[str, SegmentConfig] = field(default_factory=dict)
+    expectation_sd: float = nonneg(0.05)
+    contact_need: float = prob(0.12)
+    """Chance that a journey raises a problem the customer contacts support about."""
+    purchase_failure_contact: float = prob(0.5)
+    delivery_failure_contact: float = prob(0.7)
+    repeat_contact_rate: float = prob(0.6)
+    """Daily chance that a customer with an unresolved issue contacts again."""
+    max_contact_attempts: int = between(3, 1)
+    issue_patience_days: int = between(21, 1)
+    """Days after which a customer gives up on an issue still unresolved, contacts or not."""
+    fallback: float = prob(0.7)
+    """Chance that a customer meeting a failed channel tries another instead of abandoning."""
+    churn: ChurnConfig = field(default_factory=ChurnConfig)
+    experience: ExperienceConfig = field(default_factory=ExperienceConfig)
+    acquisition: AcquisitionConfig = field(default_factory=AcquisitionConfig)
+
+
+# --- network, employees, partners, environment, touchpoints, finance --------------------------
+
+
+@dataclass
+class NetworkConfig:
+    """The social network among customers."""
+
+    kind: str = choice("small_world", ("small_world", "random", "mixed", "none"))
+    mean_degree: int = between(10, 0)
+    rewiring: float = prob(0.1)
+
+
+@dataclass
+class EmployeesConfig:
+    """The contact-centre workforce that handles staffed contacts."""
+
+    per_1000_customers: float = nonneg(0.25)
+    """Staffing ratio: full-time equivalents per 1000 active customers, restored at each
+    review (the head count is the FTE rounded up; one member may work part-time)."""
+    review_days: int = between(30, 1)
+    """Days between staffing reviews (hiring to the ratio)."""
+    minutes_per_day: float = positive(420.0)
+    """Minutes each employee spends on contacts per day (all on duty the whole day)."""
+    skill_mean: float = prob(0.7)
+    new_hire_skill: float = prob(0.45)
+    skill_concentration: float = positive(20.0)
+    learning_rate: float = prob(0.0001)
+    """Share of the gap to full skill closed per contact handled (learning by doing)."""
+    time_ratio: float = between(1.0, 0.1, 3.0)
+    """Time spent per contact relative to what the contact needs."""
+    time_sensitivity: float = nonneg(1.0)
+    """Exponent of resolution on the share of needed time spent."""
+    context_loss_minutes: float = nonneg(3.0)
+    context_loss_resolution: float = prob(0.35)
+    """Relative drop in resolution when the customer's context was lost."""
+    attrition_per_year: float = between(0.3, 0.0, 5.0)
+    """Attrition hazard per year of a satisfied employee (0.3: about 26% leave a year)."""
+    attrition_dissatisfaction: float = nonneg(3.0)
+    """Log hazard ratio of attrition per unit of job satisfaction below its reference."""
+    wage_per_day: float = nonneg(180.0)
+    hiring_cost: float = nonneg(3000.0)
+    # how people respond to what they are paid on (cxsim.ecosystem.incentives)
+    aht_speedup: float = prob(0.35)
+    """Share of handling time cut under full handling-time pressure."""
+    fcr_ownership: float = nonneg(0.25)
+    """Relative rise of resolution, and of time spent, under full FCR pressure."""
+    erosion_per_day: float = prob(0.004)
+    """Daily erosion of the service standard (time a contact deserves) under time pressure,
+    towards ``erosion_floor`` (Oliva & Sterman 2001); it recovers at the same rate."""
+    erosion_floor: float = prob(0.6)
+    gaming_propensity: float = prob(0.6)
+    """Chance a fully pressured, fully unaligned employee games a survey or a KPI."""
+    # workload, stress and job satisfaction (the service-profit chain's first links)
+    stress_adaptation: float = prob(0.05)
+    """Daily share of the gap to the current workload that stress closes."""
+    satisfaction_reference: float = prob(0.65)
+    """Job satisfaction at neutral alignment and the reference company's workload."""
+    new_hire_alignment: float = prob(0.4)
+    """Culture alignment of new hires (hiring for customer-centric traits raises it)."""
+
+
+SCHEMES = ("none", "aht", "fcr", "csat", "nps_punitive", "balanced")
+"""Incentive schemes: what the frontline is paid on (see :mod:`cxsim.ecosystem.incentives`)."""
+
+
+@dataclass
+class IncentivesConfig:
+    """The KPI policy: which scheme pays the frontline, and how hard."""
+
+    scheme: str = choice("none", SCHEMES)
+    strength: float = prob(0.0)
+    """How much of pay rides on the scheme's KPIs (0: none, 1: all of the variable pay)."""
+    balanced_weights: dict[str, float] = field(
+        default_factory=lambda: {"aht": 0.2, "fcr": 0.4, "csat": 0.2, "nps": 0.2}
+    )
+    """The ``balanced`` scorecard's weights over aht, fcr, csat and nps."""
+
+
+@dataclass
+class MeasurementConfig:
+    """Surveys and KPIs as management sees them (kept apart from the true values)."""
+
+    post_contact_survey: float = prob(0.5)
+    """Share of served contacts sent a survey (CSAT 1-5 and likelihood to recommend)."""
+    relationship_survey: float = prob(0.003)
+    """Daily share of active customers sent a relationship (NPS) survey."""
+    response_rate: float = prob(0.25)
+    unhappy_response_boost: float = nonneg(1.5)
+    """Relative response rate of unhappy customers (detractors, CSAT 1-2)."""
+    window_days: int = between(30, 1)
+    """Measured NPS and CSAT are over the responses of the last ``window_days`` days."""
+    off_clock_share: float = prob(0.3)
+    """Share of handling time a gaming employee moves off the clock (after-call work)."""
+
+
+@dataclass
+class CultureConfig:
+    """Organisational culture (seed 004): its customer-centricity on three levels (0-1)."""
+
+    values: float = prob(0.5)
+    norms: float = prob(0.5)
+    artefacts: float = prob(0.5)
+
+
+@dataclass
+class EnablersConfig:
+    """The six enabling conditions (seed 004), 0-1; 0.5 is neutral (no effect)."""
+
+    structure: float = prob(0.5)
+    """Cross-silo structure: scales the chance that feedback is escalated."""
+    finance: float = prob(0.5)
+    """Budget: scales the CX team's capacity."""
+    technology: float = prob(0.5)
+    """Tools and data: scales down what a lost context costs in resolution."""
+    motivation: float = prob(0.5)
+    """Individual motivation: raises job satisfaction, lowers gaming."""
+    processes: float = prob(0.5)
+    """Processes: scales resolution."""
+    competences: float = prob(0.5)
+    """Competences: scales what training achieves and new hires' skill."""
+
+
+@dataclass
+class CXTeamConfig:
+    """The CX team that fixes root causes from escalated feedback."""
+
+    fixes_per_month: float = nonneg(0.0)
+    """Root-cause fixes the team can make a month; 0: no CX team (the default company)."""
+    complaints_per_fix: int = between(40, 1)
+    """Escalated complaints about one touchpoint that a root-cause fix needs."""
+    quality_step: float = prob(0.02)
+    max_quality: float = prob(0.95)
+    cost_per_monthly_fix: float = nonneg(15_000.0)
+    """Monthly cost of each fix a month of capacity (people, budget)."""
+
+
+@dataclass
+class OrganisationConfig:
+    """Culture, strategy (the incentives), enabling conditions, the CX team, programmes."""
+
+    culture: CultureConfig = field(default_factory=CultureConfig)
+    enablers: EnablersConfig = field(default_factory=EnablersConfig)
+    vision_communication: float = prob(0.3)
+    """How much leadership communicates the customer vision (0-1); alignment decays without."""
+    alignment_decay_days: float = between(180.0, 1.0)
+    escalation: float = prob(0.3)
+    """Chance a frontline employee passes a recurring complaint on, at full alignment."""
+    cx_team: CXTeamConfig = field(default_factory=CXTeamConfig)
+    training: float = prob(0.0)
+    """Training programme intensity (0-1): skill gained per day and its cost."""
+    training_cost_per_employee_day: float = nonneg(40.0)
+    trait_hiring: float = prob(0.0)
+    """Hiring for customer-centric traits (0-1): new hires' alignment, at a recruiting cost."""
+    trait_hiring_cost: float = nonneg(2000.0)
+    culture_programme_cost_per_1000_customers_day: float = nonneg(20.0)
+    """Cost of communicating the vision at full intensity."""
+
+
+@dataclass
+class PartnerConfig:
+    """A partner performing the delivery step on the brand's behalf.
+
+    Which step, and on which system, is said by the touchpoint it owns
+    (``touchpoints.*.owner``); its data reaches the company as far as that system is
+    integrated with the support systems.
+    """
+
+    reliability: float = prob(0.93)
+    cost_per_job: float = nonneg(6.0)
+
+
+@dataclass
+class SystemConfig:
+    """A software system behind touchpoints; outages follow a failure/repair process."""
+
+    mtbf_days: float = between(120.0, 0.01)
+    mttr_days: float = between(0.25, 0.001)
+    cost_per_customer_year: float = nonneg(5.0)
+    """Running cost per initial customer and year (the system is sized for the base)."""
+
+
+@dataclass
+class EnvironmentConfig:
+    """The operating environment: systems and their integration matrix."""
+
+    systems: dict[str, SystemConfig] = field(default_factory=dict)
+    integration: dict[str, dict[str, float]] = field(default_factory=dict)
+    """How much customer context survives a hand-off between two systems (1 = all of it),
+    as ``{system: {other_system: level}}``; each pair once, in either order."""
+    default_integration: float = prob(0.0)
+    """Level of every pair not listed in ``integration``."""
+
+
+@dataclass
+class TouchpointConfig:
+    """A point of contact at one journey stage, run on a system, owned by company or partner."""
+
+    stage: str = choice("purchase", STAGES)
+    system: str = ""
+    owner: str = "company"
+    staffed: bool = False
+    quality: float = prob(0.75)
+    effort: float = between(2.0, 1.0, 7.0)
+    delight_prob: float = prob(0.02)
+    handle_minutes: float = nonneg(0.0)
+    resolution: float = prob(0.0)
+    """Chance a contact here resolves the issue when time, skill and context are all full."""
+
+
+@dataclass
+class FinanceConfig:
+    """Money: revenue from active customers and the costs of running the ecosystem."""
+
+    engagement_spend: float = nonneg(0.5)
+    """Relative extra spend per unit of engagement above its reference."""
+    marketing_share: float = prob(0.08)
+    """Marketing spend as a share of the day's revenue."""
+    acquisition_cost: float = nonneg(40.0)
+    discount_rate_per_year: float = between(0.1, 0.0, 1.0, lo_open=True)
+
+
+EVENT_KINDS = (
+    "outage",
+    "partner_disruption",
+    "quality_change",
+    "integration_change",
+    "staffing_change",
+    "price_change",
+    "competitor_campaign",
+    "incentive_switch",
+    "programme",
+)
+"""What a scenario event can do; :mod:`cxsim.model.timeline` has each kind's target and value."""
+
+
+@dataclass
+class EventConfig:
+    """One event of a scenario timeline, active from ``start`` to ``end`` (days, inclusive)."""
+
+    kind: str = choice("outage", EVENT_KINDS)
+    start: int = between(1, 1)
+    end: int | None = between(None, 1)
+    """Last day of the event (inclusive); null: until the end of the run."""
+    target: str = ""
+    """System, partner or touchpoint the event hits; ``a+b`` (or ``*``) for integration."""
+    value: float | None = None
+    """The event's level (reliability, quality, ...); an outage's default is 1 (fully down)."""
+
+
+@dataclass
+class ScenarioConfig:
+    """A named timeline of events (``configs/scenario/*.yaml``)."""
+
+    name: str = "baseline"
+    description: str = ""
+    events: list[EventConfig] = field(default_factory=list)
+
+
+@dataclass
+class CXSimConfig:
+    """Everything a run needs. ``seed``, ``days`` and ``customers.n`` are the usual knobs."""
+
+    seed: int = between(0, 0)
+    replication: int | None = between(None, 0)
+    """Replication number in a sweep: when set, the run's seed is derived from ``seed``,
+    this number and the rest of the config (see :func:`cxsim.config.identity.job_seed`)."""
+    days: int = between(365, 1)
+    progress: bool = True
+    write_customers: bool = False
+    """Also write the per-customer end-of-run table (for survival analysis)."""
+    customers: CustomersConfig = field(default_factory=CustomersConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    employees: EmployeesConfig = field(default_factory=EmployeesConfig)
+    partners: dict[str, PartnerConfig] = field(default_factory=dict)
+    environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
+    touchpoints: dict[str, TouchpointConfig] = field(default_factory=dict)
+    finance: FinanceConfig = field(default_factory=FinanceConfig)
+    incentives: IncentivesConfig = field(default_factory=IncentivesConfig)
+    measurement: MeasurementConfig = field(default_factory=MeasurementConfig)
+    organisation: OrganisationConfig = field(default_factory=OrganisationConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+
+
+def register() -> None:
+    """Register the schema in Hydra's ConfigStore as ``cxsim_schema`` (idempotent)."""
+    ConfigStore.instance().store(name="cxsim_schema", node=CXSimConfig)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _check_value(key: str, value: Any, rule: dict[str, Any]) -> None:
+    if "choices" in rule:
+        if value not in rule["choices"]:
+            raise ConfigError(key, value, f"must be one of {', '.join(rule['choices'])}")
+        return
+    if "weights" in rule:
+        if len(value) != rule["weights"] or any(not math.isfinite(w) or w < 0 for w in value):
+            raise ConfigError(key, value, f"must be {rule['weights']} non-negative numbers")
+        return
+    if "lo" not in rule or value is None:  # None: the documented derived default
+        return
+    lo, hi, lo_open = rule["lo"], rule["hi"], rule["lo_open"]
+    kind = "an integer" if isinstance(value, int) else "a number"
+    span = f"{'>' if lo_open else '>='} {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
+    bad = (
+        (isinstance(value, float) and not math.isfinite(value))
+        or (value <= lo if lo_open else value < lo)
+        or (hi is not None and value > hi)
+    )
+    if bad:
+        raise ConfigError(key, value, f"must be {kind} {span}")
+
+
+def _walk(node: Any, prefix: str) -> None:
+    """Check every field of a dataclass tree against its metadata rule."""
+    for f in fields(node):
+        key = f"{prefix}{f.name}"
+        value = getattr(node, f.name)
+        if is_dataclass(value):
+            _walk(value, key + ".")
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{name}.")
+                elif isinstance(item, float) and not (math.isfinite(item) and item >= 0):
+                    raise ConfigError(f"{key}.{name}", item, "must be a number >= 0")
+        elif isinstance(value, list):
+            if f.metadata:
+                _check_value(key, value, f.metadata)
+            for i, item in enumerate(value):
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{i}.")
+        elif f.metadata:
+            _check_value(key, value, f.metadata)
+
+
+def _cross_check(cfg: CXSimConfig) -> None:
+    """Rules that tie fields together: names must resolve, shares must add up."""
+    c = cfg.customers
+    if not c.segments:
+        raise ConfigError("customers.segments", {}, "must define at least one segment")
+    total = sum(s.share for s in c.segments.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ConfigError("customers.segments.*.share", round(total, 6), "shares must sum to 1")
+    systems = cfg.environment.systems
+    tps = cfg.touchpoints
+    for stage in STAGES:
+        if not any(t.stage == stage for t in tps.values()):
+            raise ConfigError("touchpoints", sorted(tps), f"need at least one {stage} touchpoint")
+    for name, tp in tps.items():
+        if tp.system and tp.system not in systems:
+            raise ConfigError(
+                f"touchpoints.{name}.system", tp.system, f"must be one of {sorted(systems)}"
+            )
+        if tp.owner != "company" and tp.owner not in cfg.partners:
+            raise ConfigError(
+                f"touchpoints.{name}.owner",
+                tp.owner,
+                f"must be 'company' or a partner: {sorted(cfg.partners)}",
+            )
+        if tp.owner != "company" and tp.stage != "delivery":
+            raise ConfigError(
+                f"touchpoints.{name}.owner",
+                tp.owner,
+                f"partners perform delivery; {name} is a {tp.stage} touchpoint",
+            )
+        if tp.staffed and (tp.handle_minutes <= 0 or tp.stage != "support"):
+            raise ConfigError(
+                f"touchpoints.{name}.staffed",
+                True,
+                "staffed touchpoints must be support touchpoints with handle_minutes > 0",
+            )
+    for a, links in cfg.environment.integration.items():
+        for b, level in {a: 1.0, **links}.items():
+            if b not in systems:
+                key = "environment.integration" + (f".{a}" if b != a else "")
+                raise ConfigError(key + f".{b}", b, f"must be a system: {sorted(systems)}")
+            if not 0 <= level <= 1:
+                raise ConfigError(f"environment.integration.{a}.{b}", level, "must be in [0, 1]")
+    for seg_name, seg in c.segments.items():
+        for kind in ("channels", "expectations"):
+            for tp_name in getattr(seg, kind):
+                if tp_name not in tps:
+                    raise ConfigError(
+                        f"customers.segments.{seg_name}.{kind}.{tp_name}",
+                        tp_name,
+                        f"must name a touchpoint: {sorted(tps)}",
+                    )
+        for v_name, v in seg.expectations.items():
+            if not 0 <= v <= 1:
+                raise ConfigError(
+                    f"customers.segments.{seg_name}.expectations.{v_name}", v, "must be in [0, 1]"
+                )
+        for stage in ("purchase", "support"):
+            options = [n for n, t in tps.items() if t.stage == stage]
+            if sum(seg.channels.get(n, 0.0) for n in options) <= 0:
+                raise ConfigError(
+                    f"customers.segments.{seg_name}.channels",
+                    dict(seg.channels),
+                    f"needs a positive weight on a {stage} touchpoint: {options}",
+                )
+    if c.acquisition.market_size is not None and c.acquisition.market_size < c.n:
+        raise ConfigError(
+            "customers.acquisition.market_size",
+            c.acquisition.market_size,
+            f"must be >= customers.n ({c.n})",
+        )
+
+
+_EVENT_VALUE_RANGE = {
+    "outage": (0.0, 1.0),
+    "partner_disruption": (0.0, 1.0),
+    "quality_change": (0.0, 1.0),
+    "integration_change": (0.0, 1.0),
+    "staffing_change": (0.0, None),
+    "price_change": (-0.99, None),
+    "competitor_campaign": (0.0, None),
+    "incentive_switch": (0.0, 1.0),
+    "programme": (0.0, 1.0),
+}
+
+
+def _event_targets(cfg: CXSimConfig, kind: str) -> list[str] | None:
+    """Allowed targets of an event kind (None: the kind takes no target)."""
+    systems = list(cfg.environment.systems)
+    return {
+        "outage": systems,
+        "partner_disruption": list(cfg.partners),
+        "quality_change": list(cfg.touchpoints),
+        "integration_change": ["*"] + [f"{a}+{b}" for a in systems for b in systems if a < b],
+        "incentive_switch": list(SCHEMES),
+        "programme": list(PROGRAMMES),
+    }.get(kind)
+
+
+PROGRAMMES = ("training", "vision_communication", "trait_hiring")
+"""Programmes an event can run (``programme`` events; value = intensity 0-1)."""
+
+
+def _check_events(cfg: CXSimConfig) -> None:
+    """Each event needs a target its kind can hit, a value in range and a sane window."""
+    for i, ev in enumerate(cfg.scenario.events):
+        key = f"scenario.events.{i}"
+        targets = _event_targets(cfg, ev.kind)
+        if targets is not None:
+            if ev.kind == "integration_change" and "+" in ev.target:
+                a, _, b = ev.target.partition("+")
+                ok = {a, b} <= set(cfg.environment.systems) and a != b
+            else:
+                ok = ev.target in targets
+            if not ok:
+                allowed = (
+                    "'*' or 'system_a+system_b'"
+                    if ev.kind == "integration_change"
+                    else (f"one of {', '.join(targets)}")
+                )
+                raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} needs {allowed}")
+        elif ev.target:
+            raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} takes no target")
+        lo, hi = _EVENT_VALUE_RANGE[ev.kind]
+        if ev.value is None and ev.kind not in ("outage", "incentive_switch"):
+            raise ConfigError(f"{key}.value", None, f"{ev.kind} needs a value")
+        if ev.value is not None and (
+            not math.isfinite(ev.value) or ev.value < lo or (hi is not None and ev.value > hi)
+        ):
+            span = f">= {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
+            raise ConfigError(f"{key}.value", ev.value, f"{ev.kind} value must be {span}")
+        if ev.end is not None and ev.end < ev.start:
+            raise ConfigError(f"{key}.end", ev.end, f"must be >= start ({ev.start})")
+
+
+def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
+    """Turn a composed config into typed dataclasses and check every value.
+
+    Args:
+        cfg: A config composed by Hydra (or an already typed :class:`CXSimConfig`).
+
+    Returns:
+        The typed, validated configuration.
+
+    Raises:
+        ConfigError: naming the first bad key, its value and what is allowed.
+    """
+    typed = cfg if isinstance(cfg, CXSimConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(typed, CXSimConfig):  # a config not built on the schema
+        raise ConfigError("<root>", type(typed).__name__, "must be composed on cxsim_schema")
+    _walk(typed, "")
+    _cross_check(typed)
+    _check_events(typed)
+    return typed

@@ -1,0 +1,1 @@
+"""The ecosystem floor: customers, employees, partners, systems and the customer's mind."""

@@ -1,0 +1,47 @@
+"""Money: revenue from active customers, the cost of serving and winning them, profit, CLV.
+
+Revenue per active customer per day is its segment's monthly revenue, scaled up for
+engaged customers (engaged customers spend more, seed 002). Costs are the workforce
+(wages, hiring), the systems, the partners' jobs, marketing and the cost of each new
+customer. Customer lifetime value is margin per customer-day over the run, discounted
+over the expected lifetime implied by the observed daily retention.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cxsim.config import FinanceConfig
+from cxsim.ecosystem.customers import CustomerPopulation
+
+
+def daily_revenue(cfg: FinanceConfig, customers: CustomerPopulation, reference: float) -> float:
+    """Revenue of today's active customers."""
+    spend = np.maximum(1.0 + cfg.engagement_spend * (customers.view("engagement") - reference), 0)
+    spend *= customers.view("revenue_per_day")
+    # A product with the mask and a plain sum: a masked sum (where=) runs 5-10x slower.
+    spend *= customers.view("active")
+    return float(spend.sum())
+
+
+def lifetime_value(
+    margin: float, customer_days: float, churned: float, discount_rate_per_year: float
+) -> float:
+    """Discounted customer lifetime value from run totals.
+
+    Args:
+        margin: Revenue minus cost to serve over the run.
+        customer_days: Sum over days of active customers.
+        churned: Customers lost over the run.
+        discount_rate_per_year: Annual discount rate.
+
+    Returns:
+        ``m (1 + d) / (1 + d - r)`` with ``m`` the margin per customer-day, ``r`` the
+        daily retention and ``d`` the daily discount rate (Gupta & Lehmann 2003).
+    """
+    if customer_days <= 0:
+        return 0.0
+    m = margin / customer_days
+    r = 1.0 - churned / customer_days
+    d = (1.0 + discount_rate_per_year) ** (1.0 / 365.0) - 1.0
+    return m * (1.0 + d) / (1.0 + d - r)

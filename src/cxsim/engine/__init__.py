@@ -1,0 +1,1 @@
+"""The engine floor: common random numbers, levers and the compiled loops' switch."""

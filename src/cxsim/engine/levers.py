@@ -1,0 +1,50 @@
+"""Levers: the day's values of the ecosystem's adjustable quantities.
+
+Scenario events move levers (:mod:`cxsim.model.timeline`); the actors read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Levers:
+    """The ecosystem's adjustable quantities for one day; the model reads them from here."""
+
+    forced_down: np.ndarray
+    """Share of the day each system (plus the no-system slot) is down by an event."""
+    reliability: np.ndarray
+    """Each partner's reliability."""
+    quality: np.ndarray
+    """Each touchpoint's quality."""
+    integration: np.ndarray
+    """Integration matrix of the systems (plus the no-system slot)."""
+    staffing_ratio: float
+    price_change: float
+    market_pull: float
+    """Extra log hazard ratio of churn from outside the company (competitors)."""
+    scheme: str
+    """The incentive scheme in force (``cxsim.ecosystem.incentives``)."""
+    strength: float
+    training: float
+    vision_communication: float
+    trait_hiring: float
+
+    def copy(self) -> Levers:
+        """An independent copy (arrays copied)."""
+        copied = Levers(**vars(self))
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(copied, name, value.copy())
+        return copied
+
+    def reset_to(self, baseline: Levers) -> None:
+        """Set every lever back to ``baseline`` in place (arrays keep their identity)."""
+        for name, value in vars(baseline).items():
+            if isinstance(value, np.ndarray):
+                getattr(self, name)[:] = value
+            else:
+                setattr(self, name, value)

@@ -1,0 +1,1 @@
+"""Outputs: result folders published atomically, figures and tables from plain data."""

@@ -1,0 +1,26 @@
+"""Run summaries as table rows: nested entries flattened into columns."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+
+def flat_summary(summary: Mapping[str, Any], drop: Collection[str] = ()) -> dict[str, Any]:
+    """One level of columns from a run summary; ``{"a": {"b": 1}}`` becomes ``{"a_b": 1}``.
+
+    Args:
+        summary: A run's summary (see :func:`cxsim.model.metrics.summarise`).
+        drop: Top-level entries left out (e.g. those that describe the setup).
+
+    Example:
+        >>> flat_summary({"churned": 3, "by_cause": {"price": 1}, "seed": 0}, drop=("seed",))
+        {'churned': 3, 'by_cause_price': 1}
+    """
+    flat: dict[str, Any] = {}
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{k}": v for k, v in value.items()})
+        elif key not in drop:
+            flat[key] = value
+    return flat

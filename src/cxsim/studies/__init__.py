@@ -1,0 +1,1 @@
+"""Studies of many runs: scenario comparisons, sensitivity, calibration, survival, reproduction."""

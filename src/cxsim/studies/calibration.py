@@ -1,0 +1,495 @@
+"""Calibration to observed retention: fit model parameters to a cohort table or churn series.
+
+The data and the model's counterpart are in :mod:`cxsim.studies.observed`. Every evaluation runs
+with the same seed(s) (common random numbers), so the objective is a fixed function of
+the parameters. It is minimised by bounded Nelder-Mead (in log space for positive
+parameters): survival tables by the binomial likelihood of each period's survivors given
+the previous period's (the sBG likelihood of Fader & Hardie), churn series by least
+squares. A survival table whose fit names the sBG shapes starts from the closed-form sBG
+fit ``S(t) = B(a, b+t)/B(a, b)``.
+
+What common random numbers cannot smooth: the base churn propensities are Beta draws by
+rejection sampling, so a change of a segment's ``churn_a`` re-draws them (``churn_b``
+barely does), and the objective is rough in ``a`` at the scale of the simulated cohort's
+sampling noise. Hence the last step: a quadratic surface fitted by least squares to two
+space-filling designs around the optimiser's best point (the second spanning about five
+standard errors each way). Its minimum is the estimate (the best point is the luckiest of
+many evaluations; the surface averages over them) and its curvature the observed
+information. Its inverse, times ``1 + n_observed/n_simulated`` for a survival table (the
+simulated cohort is a sample too: the usual correction of simulated maximum likelihood),
+is the covariance of the estimates; for a churn series the least-squares curvature is
+scaled by the residual variance.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from cxsim.config import ConfigError, CXSimConfig
+from cxsim.outputs.publish import publish
+from cxsim.studies.observed import (
+    UNITS,
+    Observed,
+    curve_job,
+    dispersion,
+    objective,
+    read_observed,
+    sbg_fit,
+)
+from cxsim.studies.parameters import Parameter, apply, check, get, parse
+from cxsim.studies.runner import execute
+
+
+def _sbg_start(
+    base: CXSimConfig, params: Sequence[Parameter], observed: Observed, segment: str | None
+) -> dict[str, float]:
+    """Starting values the sBG closed form suggests for the churn shapes being fitted."""
+    a, b = sbg_fit(observed)
+    segs = base.customers.segments
+    names = [segment] if segment else [n for n, s in segs.items() if s.share > 0]
+    mean_a = float(np.mean([segs[n].churn_a for n in names]))
+    mean_b = float(np.mean([segs[n].churn_b for n in names]))
+    start = {}
+    for p in params:
+        if p.name == "churn_a_scale" or p.name.endswith(".churn_a"):
+            start[p.name] = a / mean_a if p.is_scale else a
+        elif p.name == "churn_b_scale" or p.name.endswith(".churn_b"):
+            start[p.name] = b / mean_b if p.is_scale else b
+    return start
+
+
+# --- fitting --------------------------------------------------------------------------------
+
+
+@dataclass
+class CalibrationResult:
+    """Fitted parameters, their uncertainty, the fit and the projected curve.
+
+    Attributes:
+        observed: The data fitted.
+        estimates: One row per parameter: ``parameter``, ``estimate``, ``se``,
+            ``ci_low``, ``ci_high`` (at ``level``), ``start``, ``low``, ``high``.
+        statistics: Fit statistics: ``objective`` (binomial negative log-likelihood or
+            sum of squares), ``log_likelihood`` (survival tables), ``rmse``,
+            ``evaluations``, ``converged``, ``seeds``, ``n_observed``, ``n_simulated``.
+        curve: ``period``, ``days``, ``observed`` (NaN beyond the data), ``simulated``
+            at the estimates, ``band_low``/``band_high`` (from parameter draws, if any)
+            and ``projected`` (beyond the data).
+        evaluations: Every parameter point evaluated and its objective.
+        config: The configuration at the estimates.
+    """
+
+    observed: Observed
+    estimates: pd.DataFrame
+    statistics: dict
+    curve: pd.DataFrame
+    evaluations: pd.DataFrame = field(repr=False)
+    config: CXSimConfig = field(repr=False)
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write estimates, curve, evaluations, ``calibration.png``; ``fit.json`` last."""
+
+        def write(staging: Path) -> None:
+            self.estimates.to_csv(staging / "estimates.csv", index=False)
+            self.curve.to_csv(staging / "curve.csv", index=False)
+            self.curve.to_parquet(staging / "curve.parquet")
+            self.evaluations.to_parquet(staging / "evaluations.parquet")
+            plot_calibration(self, staging / "calibration.png")
+            (staging / "fit.json").write_text(json.dumps(self.statistics, indent=2) + "\n")
+
+        return publish(Path(out_dir), write, marker="fit.json")
+
+
+class _Space:
+    """Parameters in the optimiser's coordinates: log for positive ranges."""
+
+    def __init__(self, params: Sequence[Parameter]) -> None:
+        self.params = list(params)
+        self.log = np.array([p.low > 0 for p in params])
+        self.low = self.to_x({p.name: p.low for p in params})
+        self.high = self.to_x({p.name: p.high for p in params})
+
+    def to_x(self, values: dict[str, float]) -> np.ndarray:
+        v = np.array([values[p.name] for p in self.params], dtype=float)
+        return np.where(self.log, np.log(np.where(self.log, v, 1.0)), v)
+
+    def to_values(self, x: np.ndarray) -> dict[str, float]:
+        x = np.clip(x, self.low, self.high)
+        v = np.where(self.log, np.exp(x), x)
+        return {p.name: float(vi) for p, vi in zip(self.params, v, strict=True)}
+
+
+def _quadratic_surface(
+    offsets: np.ndarray, values: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Value and gradient at 0 and Hessian of the least-squares quadratic through ``values``."""
+    p = offsets.shape[1]
+    pairs = [(i, j) for i in range(p) for j in range(i, p)]
+    design = np.column_stack(
+        [np.ones(len(offsets)), offsets] + [offsets[:, i] * offsets[:, j] for i, j in pairs]
+    )
+    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
+    hessian = np.zeros((p, p))
+    for c, (i, j) in zip(coef[1 + p :], pairs, strict=True):
+        hessian[i, j] = hessian[j, i] = c * (2.0 if i == j else 1.0)
+    return float(coef[0]), coef[1 : 1 + p], hessian
+
+
+def calibrate(
+    data: str | Path | pd.DataFrame | Observed,
+    fit: Sequence[Parameter | str],
+    *,
+    unit: str | None = None,
+    overrides: Sequence[str] = (),
+    segment: str | None = None,
+    seed: int = 0,
+    replications: int = 1,
+    project: float = 0.0,
+    bands: int = 0,
+    level: float = 0.95,
+    max_evaluations: int = 80,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> CalibrationResult:
+    """Fit model parameters to an observed survival table or churn-rate series.
+
+    Args:
+        data: CSV path or DataFrame (``period`` and ``surviving`` or ``churn_rate``), or
+            :class:`Observed`.
+        fit: Parameters to fit with their bounds, ``key=low:high`` (config keys such as
+            ``customers.segments.value_seekers.churn_a``, or ``churn_a_scale``,
+            ``churn_b_scale``, ``experience_effect_scale``).
+        unit: What one period of the data is (``days``, ``weeks``, ``months``, ``years``);
+            required unless ``data`` is :class:`Observed`.
+        overrides: Hydra overrides of the model (``days`` is set from the data).
+        segment: Compare with this segment's initial customers only (survival tables).
+        seed: Model seed of every evaluation (common random numbers).
+        replications: Seeds per evaluation (``seed .. seed + replications - 1``).
+        project: Periods to project beyond the data.
+        bands: Parameter draws from the estimates' distribution for a band around the
+            projected curve (0: none).
+        level: Confidence level of intervals and band.
+        max_evaluations: Budget of the optimiser's model evaluations.
+        n_jobs: Worker processes for the uncertainty design and bands.
+        progress: Show progress bars.
+
+    Returns:
+        Estimates with intervals, fit statistics and the observed and projected curves.
+
+    Raises:
+        ConfigError: before anything runs, for bad data, unit, parameter or override.
+    """
+    if isinstance(data, Observed):
+        observed = data
+    else:
+        if unit is None:
+            raise ConfigError("unit", None, f"must be given: one of {', '.join(UNITS)}")
+        observed = read_observed(data, unit)
+    params = [parse(p) if isinstance(p, str) else p for p in fit]
+    if replications < 1:
+        raise ConfigError("replications", replications, "must be at least 1")
+    if project < 0 or bands < 0:
+        raise ConfigError("project/bands", (project, bands), "must be >= 0")
+    if observed.kind == "churn_rate" and len(observed.value) <= len(params):
+        raise ConfigError("fit", [p.name for p in params], "needs more periods than parameters")
+    horizon = math.ceil(observed.days[-1] + project * UNITS[observed.unit] - 1e-9)
+    overrides = [*overrides, f"days={max(horizon, 1)}"]
+    base = check(params, overrides)
+    if segment is not None and segment not in base.customers.segments:
+        raise ConfigError("segment", segment, f"must be one of {sorted(base.customers.segments)}")
+    if observed.kind == "churn_rate" and segment is not None:
+        raise ConfigError("segment", segment, "applies to survival tables only")
+    fit_base = replace(base, days=max(observed.horizon_days, 1))
+    seeds = [seed + r for r in range(replications)]
+    space = _Space(params)
+
+    def values_at(x: np.ndarray) -> dict[str, float]:
+        return space.to_values(x)
+
+    def curve_at(values: dict[str, float], days: np.ndarray, cfg: CXSimConfig) -> np.ndarray:
+        return curve_job((cfg, values, seeds, observed.kind, days, segment))
+
+    # Start: the base configuration's values (1 for scales), or the sBG closed form.
+    start = {p.name: 1.0 if p.is_scale else float(get(base, p.name)) for p in params}
+    if observed.kind == "survival":
+        start.update(_sbg_start(base, params, observed, segment))
+    start = {p.name: float(np.clip(start[p.name], p.low, p.high)) for p in params}
+
+    history: list[dict] = []
+
+    def f(x: np.ndarray) -> float:
+        values = values_at(x)
+        value = objective(observed, curve_at(values, observed.days, fit_base))
+        history.append({**values, "objective": value})
+        return value
+
+    x0 = space.to_x(start)
+    width = np.where(space.log, 0.3, 0.15 * (space.high - space.low))
+    simplex = np.vstack([x0] + [x0 + np.eye(len(x0))[i] * width[i] for i in range(len(x0))])
+    simplex = np.clip(simplex, space.low, space.high)
+    best = optimize.minimize(
+        f,
+        x0,
+        method="Nelder-Mead",
+        bounds=list(zip(space.low, space.high, strict=True)),
+        options={
+            "initial_simplex": simplex,
+            "maxfev": max_evaluations,
+            "xatol": 0.01,
+            "fatol": 0.05,
+        },
+    )
+    x_hat = np.clip(best.x, space.low, space.high)
+    f_hat = float(best.fun)
+
+    # The response surface: a least-squares quadratic over a space-filling design around
+    # the optimiser's best point. Its minimum is the estimate (the optimiser's best point
+    # is the luckiest of many evaluations, the surface averages over them) and its
+    # curvature the observed information.
+    p = len(params)
+    unit_rise = 1.0  # objective units per unit of negative log-likelihood
+    if observed.kind == "churn_rate":
+        unit_rise = 2.0 * max(f_hat / max(len(observed.value) - p, 1), 1e-12)
+
+    def evaluate_many(xs: Sequence[np.ndarray]) -> np.ndarray:
+        jobs = {
+            k: (fit_base, values_at(x), seeds, observed.kind, observed.days, segment)
+            for k, x in enumerate(xs)
+        }
+        curves = execute(jobs, curve_job, n_jobs, progress, desc="cxsim calibrate")
+        out = np.array([objective(observed, curves[k]) for k in jobs])
+        history.extend({**jobs[k][1], "objective": float(out[k])} for k in jobs)
+        return out
+
+    n_coef = 1 + p + p * (p + 1) // 2
+    half = np.where(space.log, 0.25, 0.1 * (space.high - space.low))
+    hessian, ok = np.full((p, p), np.nan), False
+    points, values = np.empty((0, p)), np.empty(0)
+    lowest = f_hat  # the surface's minimum (the best point's value until there is one)
+    for stage in range(2):
+        # A first design finds the scale of the uncertainty; the second, twice as large,
+        # spans about five standard errors each way, so the surface rises well above the
+        # seed's roughness. The final surface is fitted to both designs' points.
+        size = 2 ** math.ceil(math.log2((2 + 2 * stage) * n_coef))
+        unit_points = stats.qmc.Sobol(p, scramble=True, seed=seed + stage).random(size)
+        design = np.clip(x_hat + (2.0 * unit_points - 1.0) * half, space.low, space.high)
+        points = np.vstack([points, design]) if stage else design
+        values = np.concatenate([values, evaluate_many(list(design))])
+        at_best, gradient, hessian = _quadratic_surface(points - x_hat, values)
+        ok = bool(np.all(np.linalg.eigvalsh(hessian) > 0))
+        if not ok:
+            half = half * 2.0
+            continue
+        shift = -np.linalg.solve(hessian, gradient)
+        lowest = at_best + 0.5 * float(gradient @ shift)
+        if np.all(np.abs(shift) <= half):  # the surface's minimum lies within its design
+            x_hat = np.clip(x_hat + shift, space.low, space.high)
+        if stage == 0:
+            spread = 5.0 * np.sqrt(np.diag(np.linalg.inv(hessian)) * unit_rise)
+            half = np.clip(spread, half / 4.0, half * 4.0)
+    # The fitted curve over the data and beyond (a band from parameter draws below).
+    last = observed.period[-1]
+    first = 0.0 if observed.kind == "survival" else 1.0
+    periods = np.arange(first, last + project + 1e-9)
+    periods = np.union1d(periods, observed.period)
+    days = periods * UNITS[observed.unit]
+    fitted_cfg = apply(base, values_at(x_hat))
+    simulated = curve_at({}, days, fitted_cfg)
+    at_data = simulated[np.isin(periods, observed.period)]
+    f_fit = objective(observed, at_data)
+
+    if observed.kind == "survival":
+        # The binomial likelihood knows only the data's sampling noise. The simulated
+        # cohort is a sample too (1 + n_observed/n_simulated, the correction of simulated
+        # maximum likelihood), and shocks that customers share spread the losses beyond
+        # binomial (Pearson dispersion): the larger of the two widens the intervals.
+        inflation = 1.0 + observed.size / max(_cohort_size(base, segment), 1)
+        spread_factor = max(inflation, dispersion(observed, at_data, p))
+        information = hessian / spread_factor
+    else:
+        # residual variance turns the sum of squares into a log-likelihood; taken from the
+        # smoothed minimum, not from the luckiest evaluation, which would understate it
+        scale = max(lowest, f_hat) / max(len(observed.value) - p, 1)
+        information = hessian / (2.0 * max(scale, 1e-12))
+    cov = np.linalg.inv(information) if ok else np.full((p, p), np.nan)
+    se_x = np.sqrt(np.diag(cov)) if ok else np.full(p, np.nan)
+    z = stats.norm.ppf(0.5 + level / 2)
+    if observed.kind == "churn_rate":  # the residual variance is itself estimated: t quantile
+        z = stats.t.ppf(0.5 + level / 2, max(len(observed.value) - p, 1))
+    estimates_v = values_at(x_hat)
+    rows = []
+    for i, prm in enumerate(params):
+        lo_x, hi_x = x_hat[i] - z * se_x[i], x_hat[i] + z * se_x[i]
+        est = estimates_v[prm.name]
+        back = np.exp if space.log[i] else (lambda v: v)
+        rows.append(
+            {
+                "parameter": prm.name,
+                "estimate": est,
+                "se": se_x[i] * est if space.log[i] else se_x[i],
+                "ci_low": float(back(lo_x)),
+                "ci_high": float(back(hi_x)),
+                "start": start[prm.name],
+                "low": prm.low,
+                "high": prm.high,
+            }
+        )
+    estimates = pd.DataFrame(rows)
+
+    band_low = band_high = np.full(days.size, np.nan)
+    if bands and ok:
+        draws = np.random.default_rng(seed).multivariate_normal(x_hat, cov, size=bands)
+        band_jobs = {
+            k: (base, values_at(d), seeds, observed.kind, days, segment)
+            for k, d in enumerate(draws)
+        }
+        drawn = execute(band_jobs, curve_job, n_jobs, progress, desc="cxsim bands")
+        stack = np.array([drawn[k] for k in band_jobs])
+        band_low, band_high = np.quantile(stack, [0.5 - level / 2, 0.5 + level / 2], axis=0)
+    obs_series = pd.Series(observed.value, index=observed.period)
+    curve = pd.DataFrame(
+        {
+            "period": periods,
+            "days": days,
+            "observed": obs_series.reindex(periods).to_numpy(),
+            "simulated": simulated,
+            "band_low": band_low,
+            "band_high": band_high,
+            "projected": periods > last,
+        }
+    )
+    if observed.kind == "survival":
+        curve["observed"] = curve["observed"] / observed.value[0]
+    in_data = curve[~curve["projected"] & curve["observed"].notna()]
+    statistics = {
+        "kind": observed.kind,
+        "unit": observed.unit,
+        "objective": f_fit,
+        "log_likelihood": -f_fit if observed.kind == "survival" else None,
+        "optimizer_objective": f_hat,
+        "rmse": float(np.sqrt(np.mean((in_data["simulated"] - in_data["observed"]) ** 2))),
+        "evaluations": len(history),
+        "converged": bool(best.success),
+        "curvature_ok": ok,
+        "variance_factor": spread_factor if observed.kind == "survival" else 2.0 * scale,
+        "seeds": seeds,
+        "n_observed": observed.size,
+        "n_simulated": _cohort_size(base, segment) if observed.kind == "survival" else None,
+        "estimates": {r["parameter"]: r["estimate"] for r in rows},
+    }
+    return CalibrationResult(
+        observed, estimates, statistics, curve, pd.DataFrame(history), fitted_cfg
+    )
+
+
+def _cohort_size(cfg: CXSimConfig, segment: str | None) -> float:
+    """Expected size of the simulated initial cohort the data are compared with."""
+    share = cfg.customers.segments[segment].share if segment else 1.0
+    return cfg.customers.n * share
+
+
+def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
+    """Observed against simulated, the projection beyond the data dashed, with its band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cxsim.outputs.figures import save_figure
+
+    c, obs = result.curve, result.observed
+    fig, ax = plt.subplots(figsize=(8, 5))
+    data = c[~c["projected"]]
+    beyond = c[c["period"] >= obs.period[-1]]
+    ax.plot(data["period"], data["simulated"], color="C0", label="simulated (fitted)")
+    ax.plot(beyond["period"], beyond["simulated"], "--", color="C0", label="projection")
+    if c["band_low"].notna().any():
+        ax.fill_between(
+            c["period"], c["band_low"], c["band_high"], color="C0", alpha=0.2,
+            label="95% band (parameter uncertainty)",
+        )  # fmt: skip
+    ax.plot(c["period"], c["observed"], "o", color="C3", label="observed")
+    ax.axvline(obs.period[-1], color="grey", lw=0.8)
+    ax.set_xlabel(f"period ({obs.unit})")
+    ax.set_ylabel("share of cohort retained" if obs.kind == "survival" else "churn rate")
+    fitted = "\n".join(
+        f"{r.parameter} = {r.estimate:.3g} (95% CI {r.ci_low:.3g} to {r.ci_high:.3g})"
+        for r in result.estimates.itertuples()
+    )
+    ax.set_title(fitted, fontsize="small")
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return save_figure(fig, path)
+
+
+def calibrate_main(argv: list[str]) -> None:
+    """``cxsim calibrate``: fit parameters to an observed survival table or churn series."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="cxsim calibrate",
+        description="Fit model parameters to observed retention under common random numbers. "
+        "DATA.csv has columns period,surviving (a cohort from period 0) or period,churn_rate. "
+        "Writes estimates.csv, curve.csv/.parquet, evaluations.parquet, calibration.png and "
+        "fit.json to --out.",
+        epilog="Example: cxsim calibrate cohort.csv --unit months --fit churn_a_scale=0.2:5 "
+        "--fit churn_b_scale=0.2:5 --project 12 -- customers.n=5000",
+    )
+    parser.add_argument("data", help="CSV: period,surviving or period,churn_rate")
+    parser.add_argument("--unit", required=True, choices=UNITS, help="length of one period")
+    parser.add_argument(
+        "--fit", action="append", required=True, help="KEY=LOW:HIGH to fit (repeatable)"
+    )
+    parser.add_argument("--segment", default=None, help="compare with one segment's cohort")
+    parser.add_argument("--project", type=float, default=0.0, help="periods beyond the data")
+    parser.add_argument("--bands", type=int, default=20, help="parameter draws for the band")
+    parser.add_argument("-r", "--replications", type=int, default=1, help="seeds per point")
+    parser.add_argument("-s", "--seed", type=int, default=0)
+    parser.add_argument("--max-evaluations", type=int, default=80)
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument("-o", "--out", default="outputs/calibration")
+    own, shared = (
+        (argv[: argv.index("--")], argv[argv.index("--") + 1 :])
+        if "--" in argv
+        else (
+            argv,
+            [],
+        )
+    )
+    args = parser.parse_args(own)
+    try:
+        result = calibrate(
+            args.data,
+            args.fit,
+            unit=args.unit,
+            overrides=shared,
+            segment=args.segment,
+            seed=args.seed,
+            replications=args.replications,
+            project=args.project,
+            bands=args.bands,
+            max_evaluations=args.max_evaluations,
+            n_jobs=args.jobs,
+            progress=sys.stderr.isatty(),
+        )
+        out = result.write(args.out)
+    except ConfigError as err:
+        print(f"cxsim: {err}", file=sys.stderr)
+        sys.exit(2)
+    for row in result.estimates.itertuples():
+        print(
+            f"{row.parameter:>45} = {row.estimate:.4g} "
+            f"(95% CI {row.ci_low:.4g} to {row.ci_high:.4g}; start {row.start:.4g})"
+        )
+    s = result.statistics
+    fit = f"log-likelihood {s['log_likelihood']:.2f}, " if s["log_likelihood"] is not None else ""
+    print(f"cxsim: {fit}RMSE {s['rmse']:.4g}, {s['evaluations']} evaluations; results in {out}")

@@ -1,0 +1,251 @@
+"""Compare what-if scenarios with uncertainty: replications, common random numbers, CIs.
+
+:func:`run_scenarios` runs every scenario with the same list of seeds, so replication
+``r`` of each scenario shares its random numbers with replication ``r`` of the baseline
+(common random numbers; see :meth:`cxsim.model.CXEcosystemModel.seek`), in parallel over
+worker processes. Differences to the baseline are taken per replication, which is why
+their confidence intervals are much narrower than those of two independent means.
+:func:`compare` is the one-line form that returns the tidy table of effects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cxsim.config.compose import load_config
+from cxsim.outputs.publish import publish
+from cxsim.outputs.tables import flat_summary
+from cxsim.simulation import run
+from cxsim.studies.runner import execute
+from cxsim.studies.stats import mean_ci, relative_change
+
+NOT_OUTCOMES = ("seed", "days", "customers_initial")
+"""Summary entries that describe the setup rather than its outcome."""
+
+Scenarios = Mapping[str, Sequence[str]] | Sequence[str]
+
+
+def _job(overrides: list[str]) -> tuple[dict, pd.DataFrame]:
+    """One replication of one scenario (runs in a worker process)."""
+    result = run(overrides)
+    return flat_summary(result.summary, drop=NOT_OUTCOMES), result.metrics
+
+
+def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:
+    """Scenario names to override lists; a bare name ``x`` means ``scenario=x``."""
+    if isinstance(scenarios, Mapping):
+        return {name: list(overrides) for name, overrides in scenarios.items()}
+    return {name: [f"scenario={name}"] for name in scenarios}
+
+
+@dataclass
+class ScenarioRuns:
+    """Every replication of every scenario.
+
+    Attributes:
+        scenarios: Each scenario's overrides (the shared ones not included).
+        seeds: Seed of each replication, the same for every scenario.
+        baseline: The scenario the others are compared with.
+        summaries: One row per run: ``scenario``, ``replication``, ``seed`` and the run's
+            summary outcomes (nested ones flattened, e.g. ``churned_by_cause_market``).
+        daily: One row per run and day: ``scenario``, ``replication``, ``day`` and every
+            daily metric.
+        event_days: First and last day on which any scenario has an event (None if no
+            scenario has one): the window the journey map looks at by default.
+    """
+
+    scenarios: dict[str, list[str]]
+    seeds: list[int]
+    baseline: str
+    summaries: pd.DataFrame
+    daily: pd.DataFrame = field(repr=False)
+    event_days: tuple[int, int] | None = None
+
+    def effects(self, metrics: Sequence[str] | None = None, level: float = 0.95) -> pd.DataFrame:
+        """Tidy table of each scenario's outcomes and its differences to the baseline.
+
+        Args:
+            metrics: Summary outcomes to report (default: all).
+            level: Confidence level of the intervals.
+
+        Returns:
+            One row per scenario and metric: ``mean``, ``ci_low``, ``ci_high`` over
+            replications; ``diff``, ``diff_ci_low``, ``diff_ci_high`` of the paired
+            differences to the baseline; ``pct``, ``pct_ci_low``, ``pct_ci_high`` of the
+            paired relative differences (in %); ``replications``.
+        """
+        s = self.summaries.set_index(["scenario", "replication"]).sort_index()
+        metrics = list(metrics or [c for c in s.columns if c != "seed"])
+        unknown = sorted(set(metrics) - set(s.columns))
+        if unknown:
+            raise KeyError(f"unknown metrics {unknown}; available: {sorted(s.columns)}")
+        base = s.loc[self.baseline]
+        rows = []
+        for name in self.scenarios:
+            own = s.loc[name]
+            for metric in metrics:
+                values = own[metric].to_numpy(dtype=float)
+                paired = base[metric].reindex(own.index).to_numpy(dtype=float)
+                mean, low, high = mean_ci(values, level)
+                diff, d_low, d_high = mean_ci(values - paired, level)
+                pct, p_low, p_high = mean_ci(100 * relative_change(values, paired), level)
+                rows.append(
+                    {
+                        "scenario": name,
+                        "metric": metric,
+                        "mean": mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "diff": diff,
+                        "diff_ci_low": d_low,
+                        "diff_ci_high": d_high,
+                        "pct": pct,
+                        "pct_ci_low": p_low,
+                        "pct_ci_high": p_high,
+                        "replications": len(values),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def write(self, out_dir: str | Path, metrics: Sequence[str] | None = None) -> Path:
+        """Write the effects table (CSV, Parquet), the runs and the figures to ``out_dir``.
+
+        ``effects.csv`` is moved into place last: its presence means the set is complete.
+        """
+        from cxsim.outputs import figures as plots
+
+        effects = self.effects(metrics)
+
+        def write(staging: Path) -> None:
+            effects.to_parquet(staging / "effects.parquet")
+            self.summaries.to_parquet(staging / "summaries.parquet")
+            self.daily.to_parquet(staging / "daily.parquet")
+            shown = list(metrics or plots.KEY_OUTCOMES)
+            plots.plot_effects(effects, shown, staging / "effects.png")
+            plots.plot_scenarios_over_time(self, plots.KEY_DAILY, staging / "over_time.png")
+            plots.plot_journey_map(self, self.event_days, staging / "journey_map.png")
+            effects.to_csv(staging / "effects.csv", index=False)
+
+        return publish(Path(out_dir), write, marker="effects.csv")
+
+
+def run_scenarios(
+    scenarios: Scenarios,
+    replications: int = 10,
+    *,
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+    baseline: str | None = None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> ScenarioRuns:
+    """Run every scenario ``replications`` times with common random numbers.
+
+    Args:
+        scenarios: Name -> Hydra overrides, or a list of names of ``configs/scenario``.
+        replications: Runs per scenario; replication ``r`` uses seed ``seed + r``.
+        seed: First seed.
+        overrides: Overrides shared by every scenario (e.g. ``customers.n=5000``).
+        baseline: Scenario to compare with (default: ``baseline`` if present, else the
+            first one).
+        n_jobs: Worker processes (default: every core; 1 runs in this process).
+        progress: Show a progress bar.
+
+    Returns:
+        The runs; see :meth:`ScenarioRuns.effects` for the table of effects.
+
+    Raises:
+        ConfigError: if any scenario's configuration is invalid (before anything runs).
+    """
+    named = normalise_scenarios(scenarios)
+    if not named:
+        raise ValueError("no scenarios to compare")
+    if replications < 1:
+        raise ValueError(f"replications={replications}: must be at least 1")
+    baseline = baseline or ("baseline" if "baseline" in named else next(iter(named)))
+    if baseline not in named:
+        raise ValueError(f"baseline {baseline!r} is not one of {sorted(named)}")
+    configs = [load_config([*overrides, *own]) for own in named.values()]  # fail fast
+    windows = [(ev.start, ev.end or cfg.days) for cfg in configs for ev in cfg.scenario.events]
+    event_days = (min(w[0] for w in windows), max(w[1] for w in windows)) if windows else None
+    seeds = [seed + r for r in range(replications)]
+    jobs = {
+        (name, r): [*overrides, *own, f"seed={s}"]
+        for name, own in named.items()
+        for r, s in enumerate(seeds)
+    }
+    results = execute(jobs, _job, n_jobs, progress, desc="cxsim compare")
+    summaries = pd.DataFrame(
+        [
+            {"scenario": name, "replication": r, "seed": seeds[r], **results[name, r][0]}
+            for name, r in jobs
+        ]
+    )
+    daily = pd.concat(
+        [
+            results[name, r][1].reset_index().assign(scenario=name, replication=r)
+            for name, r in jobs
+        ],
+        ignore_index=True,
+    )
+    front = ["scenario", "replication", "day"]
+    daily = daily[front + [c for c in daily.columns if c not in front]]
+    return ScenarioRuns(named, seeds, baseline, summaries, daily, event_days)
+
+
+def compare(
+    scenarios: Scenarios,
+    replications: int = 10,
+    *,
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+    baseline: str | None = None,
+    metrics: Sequence[str] | None = None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Compare scenarios: each outcome's mean and 95% CI, and its difference to baseline.
+
+    Args:
+        scenarios: Name -> Hydra overrides, or a list of names of ``configs/scenario``.
+        replications: Runs per scenario, with common random numbers across scenarios.
+        seed: First seed (replication ``r`` uses ``seed + r``).
+        overrides: Overrides shared by every scenario.
+        baseline: Scenario to compare with (default: ``baseline`` or the first).
+        metrics: Summary outcomes to report (default: all).
+        n_jobs: Worker processes (default: every core).
+        progress: Show a progress bar.
+
+    Returns:
+        The tidy table of :meth:`ScenarioRuns.effects`.
+
+    Example:
+        >>> table = compare(
+        ...     {"baseline": [], "lean": ["employees.per_1000_customers=0.15"]},
+        ...     replications=2, overrides=["customers.n=500", "days=20"], n_jobs=1,
+        ...     metrics=["waiting_time"])
+        >>> list(table["scenario"])
+        ['baseline', 'lean']
+    """
+    runs = run_scenarios(
+        scenarios,
+        replications,
+        seed=seed,
+        overrides=overrides,
+        baseline=baseline,
+        n_jobs=n_jobs,
+        progress=progress,
+    )
+    return runs.effects(metrics)
+
+
+def effect(table: pd.DataFrame, scenario: str, metric: str) -> pd.Series:
+    """The row of an effects table for one scenario and metric."""
+    rows = table[(table["scenario"] == scenario) & (table["metric"] == metric)]
+    if rows.empty:
+        raise KeyError(f"no row for scenario={scenario!r}, metric={metric!r}")
+    return rows.iloc[0]

@@ -1,0 +1,316 @@
+"""Global sensitivity analysis: Morris screening and Sobol indices (SALib).
+
+The user names parameters with ranges (``key=low:high``, see :mod:`cxsim.studies.parameters`)
+and the summary outcomes to explain. SALib draws the samples (Sobol: Saltelli's scheme
+on a scrambled Sobol sequence; Morris: one-at-a-time trajectories on a grid), every sample
+runs in the scenario-comparison worker pool (:func:`cxsim.studies.runner.execute`), and SALib
+estimates the indices with bootstrap confidence intervals.
+
+Common random numbers: every sample runs with the same model seed(s). The model then is
+a deterministic function of the parameters, which is what the Sobol variance
+decomposition assumes; with a fresh seed per sample the seed's noise would show up as
+variance no parameter explains, inflating every total index and giving a parameter with
+no effect a spurious share. The price is that the indices hold for that realisation of
+randomness; ``replications=R`` averages each sample over the seeds ``seed .. seed+R-1``
+(the same ones for every sample) to make them hold more generally.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cxsim.config import ConfigError, CXSimConfig
+from cxsim.outputs.publish import publish
+from cxsim.outputs.tables import flat_summary
+from cxsim.simulation import simulate
+from cxsim.studies.parameters import Parameter, apply, check, parse
+from cxsim.studies.runner import execute
+from cxsim.studies.scenarios import NOT_OUTCOMES
+
+METHODS = ("sobol", "morris")
+
+
+@dataclass
+class SensitivityResult:
+    """Samples, outcomes and indices of one sensitivity analysis.
+
+    Attributes:
+        method: ``sobol`` or ``morris``.
+        parameters: The parameters and their ranges.
+        outcomes: The summary outcomes analysed.
+        seeds: Model seeds every sample ran with (common random numbers).
+        samples: One row per sample: ``sample``, each parameter's value, each outcome
+            (averaged over the seeds).
+        indices: Tidy table: ``method``, ``outcome``, ``parameter``, ``index`` (Sobol:
+            ``S1``, ``ST``, ``S2``; Morris: ``mu_star``, ``mu``, ``sigma``), ``value``,
+            ``conf`` (half-width of SALib's bootstrap interval) and ``ci_low``,
+            ``ci_high``.
+    """
+
+    method: str
+    parameters: list[Parameter]
+    outcomes: list[str]
+    seeds: list[int]
+    samples: pd.DataFrame = field(repr=False)
+    indices: pd.DataFrame
+
+    def ranking(self, outcome: str | None = None) -> list[str]:
+        """Parameters from most to least influential (Sobol ``ST``, Morris ``mu_star``)."""
+        key = "ST" if self.method == "sobol" else "mu_star"
+        table = self.indices[
+            (self.indices["index"] == key)
+            & (self.indices["outcome"] == (outcome or self.outcomes[0]))
+        ]
+        return list(table.sort_values("value", ascending=False)["parameter"])
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write indices (CSV, Parquet), samples (Parquet) and ``sensitivity.png``.
+
+        ``indices.csv`` is moved into place last: its presence means the set is complete.
+        """
+
+        def write(staging: Path) -> None:
+            self.samples.to_parquet(staging / "samples.parquet")
+            self.indices.to_parquet(staging / "indices.parquet")
+            plot_indices(self, staging / "sensitivity.png")
+            self.indices.to_csv(staging / "indices.csv", index=False)
+
+        return publish(Path(out_dir), write, marker="indices.csv")
+
+
+def _sample_job(payload: tuple[CXSimConfig, dict[str, float], list[int]]) -> dict[str, float]:
+    """One sample: the summary outcomes averaged over the shared seeds (in a worker)."""
+    base, values, seeds = payload
+    cfg = apply(base, values)
+    runs = [flat_summary(simulate(replace(cfg, seed=s)).summary, NOT_OUTCOMES) for s in seeds]
+    return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+
+
+def outcome_names(base: CXSimConfig) -> list[str]:
+    """Summary outcomes a sample can report (from a one-day run of a small population)."""
+    tiny = replace(base, days=1, customers=replace(base.customers, n=min(base.customers.n, 100)))
+    return list(flat_summary(simulate(tiny).summary, NOT_OUTCOMES))
+
+
+def _problem(parameters: Sequence[Parameter]) -> dict:
+    return {
+        "num_vars": len(parameters),
+        "names": [p.name for p in parameters],
+        "bounds": [[p.low, p.high] for p in parameters],
+    }
+
+
+def sensitivity(
+    parameters: Sequence[Parameter | str],
+    outcomes: Sequence[str] = ("annual_churn_rate",),
+    method: str = "sobol",
+    n: int = 64,
+    *,
+    overrides: Sequence[str] = (),
+    seed: int = 0,
+    replications: int = 1,
+    levels: int = 4,
+    second_order: bool = False,
+    level: float = 0.95,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> SensitivityResult:
+    """Run a Morris or Sobol sensitivity analysis of summary outcomes.
+
+    Args:
+        parameters: :class:`~cxsim.studies.parameters.Parameter` or ``key=low:high`` strings.
+        outcomes: Summary outcomes (``cxsim.run`` summary keys, nested ones flattened,
+            e.g. ``churned_by_cause_experience``).
+        method: ``sobol`` (first-order and total indices) or ``morris`` (screening).
+        n: Sobol: base sample size, a power of two (runs: ``n (k + 2)``, or
+            ``n (2k + 2)`` with ``second_order``). Morris: trajectories (runs ``n (k + 1)``).
+        overrides: Hydra overrides of the base configuration.
+        seed: Model seed of every sample (common random numbers), and the seed of
+            SALib's sampling and bootstrap.
+        replications: Seeds per sample (``seed .. seed + replications - 1``, shared).
+        levels: Morris grid levels.
+        second_order: Also estimate Sobol second-order indices ``S2``.
+        level: Confidence level of the intervals.
+        n_jobs: Worker processes (default: every core; 1 runs in this process).
+        progress: Show a progress bar.
+
+    Returns:
+        The samples and the table of indices.
+
+    Raises:
+        ConfigError: before anything runs, for a bad parameter, range, outcome or size.
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    params = [parse(p) if isinstance(p, str) else p for p in parameters]
+    if method not in METHODS:
+        raise ConfigError("method", method, f"must be one of {', '.join(METHODS)}")
+    if method == "sobol" and (n < 2 or n & (n - 1)):
+        raise ConfigError("n", n, "must be a power of two >= 2 for Sobol sampling, e.g. 64")
+    if n < 2:
+        raise ConfigError("n", n, "must be at least 2")
+    if replications < 1:
+        raise ConfigError("replications", replications, "must be at least 1")
+    if method == "morris" and levels < 2:
+        raise ConfigError("levels", levels, "must be at least 2")
+    base = check(params, overrides)
+    known = outcome_names(base)
+    for outcome in outcomes:
+        if outcome not in known:
+            raise ConfigError("outcome", outcome, f"must be one of {', '.join(known)}")
+    if not outcomes:
+        raise ConfigError("outcome", [], "name at least one summary outcome")
+
+    problem = _problem(params)
+    if method == "sobol":
+        x = sobol_sample.sample(problem, n, calc_second_order=second_order, seed=seed)
+    else:
+        x = morris_sample.sample(problem, n, num_levels=levels, seed=seed)
+    seeds = [seed + r for r in range(replications)]
+    jobs = {
+        i: (base, dict(zip(problem["names"], map(float, row), strict=True)), seeds)
+        for i, row in enumerate(x)
+    }
+    results = execute(jobs, _sample_job, n_jobs, progress, desc="cxsim sensitivity")
+    samples = pd.DataFrame(x, columns=problem["names"])
+    for outcome in outcomes:
+        samples[outcome] = [results[i][outcome] for i in range(len(x))]
+    samples.insert(0, "sample", np.arange(len(x)))
+
+    rows = []
+    for outcome in outcomes:
+        y = samples[outcome].to_numpy(dtype=float)
+        if method == "sobol":
+            si = sobol_analyze.analyze(
+                problem, y, calc_second_order=second_order, conf_level=level, seed=seed
+            )
+            for key in ("S1", "ST"):
+                for p, v, c in zip(params, si[key], si[f"{key}_conf"], strict=True):
+                    rows.append((outcome, p.name, key, v, c))
+            if second_order:
+                for i, j in zip(*np.triu_indices(len(params), 1), strict=True):
+                    name = f"{params[i].name} x {params[j].name}"
+                    rows.append((outcome, name, "S2", si["S2"][i, j], si["S2_conf"][i, j]))
+        else:
+            si = morris_analyze.analyze(
+                problem, x, y, conf_level=level, num_levels=levels, seed=seed
+            )
+            for k, p in enumerate(params):
+                rows.append((outcome, p.name, "mu_star", si["mu_star"][k], si["mu_star_conf"][k]))
+                rows.append((outcome, p.name, "mu", si["mu"][k], np.nan))
+                rows.append((outcome, p.name, "sigma", si["sigma"][k], np.nan))
+    indices = pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
+    indices.insert(0, "method", method)
+    indices["ci_low"] = indices["value"] - indices["conf"]
+    indices["ci_high"] = indices["value"] + indices["conf"]
+    return SensitivityResult(method, params, list(outcomes), seeds, samples, indices)
+
+
+def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
+    """One panel per outcome: Sobol S1 and ST bars, or Morris mu* against sigma."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cxsim.outputs.figures import save_figure
+
+    k = len(result.outcomes)
+    fig, axes = plt.subplots(1, k, figsize=(6 * k, 1.5 + 0.6 * len(result.parameters)))
+    for ax, outcome in zip(np.atleast_1d(axes), result.outcomes, strict=True):
+        table = result.indices[result.indices["outcome"] == outcome]
+        names = [p.name for p in result.parameters]
+        if result.method == "sobol":
+            y = np.arange(len(names))
+            for shift, key in ((-0.2, "S1"), (0.2, "ST")):
+                part = table[table["index"] == key].set_index("parameter").loc[names]
+                ax.barh(y + shift, part["value"], 0.4, xerr=part["conf"], label=key, capsize=3)
+            ax.set_yticks(y, names)
+            ax.invert_yaxis()
+            ax.set_xlabel("Sobol index (95% CI)")
+            ax.legend()
+        else:
+            wide = table.pivot(index="parameter", columns="index", values="value").loc[names]
+            conf = table[table["index"] == "mu_star"].set_index("parameter").loc[names, "conf"]
+            ax.errorbar(wide["mu_star"], wide["sigma"], xerr=conf, fmt="o", capsize=3)
+            for name, row in wide.iterrows():
+                ax.annotate(name, (row["mu_star"], row["sigma"]), fontsize="small")
+            ax.set_xlabel("mu* (mean absolute elementary effect, 95% CI)")
+            ax.set_ylabel("sigma (interactions, non-linearity)")
+        ax.set_title(outcome)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{result.method.capitalize()} sensitivity, seeds {result.seeds}")
+    return save_figure(fig, path)
+
+
+def sensitivity_main(argv: list[str]) -> None:
+    """``cxsim sensitivity``: Morris or Sobol indices of summary outcomes."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="cxsim sensitivity",
+        description="Global sensitivity of summary outcomes to parameters named with ranges "
+        "(Sobol or Morris, SALib). Every sample runs with the same seed (common random "
+        "numbers). Writes indices.csv/.parquet, samples.parquet, sensitivity.png to --out.",
+        epilog="Example: cxsim sensitivity --method sobol -p experience_effect_scale=0.5:2 "
+        "-p touchpoints.web.quality=0.5:0.95 --outcome annual_churn_rate -n 64 -- "
+        "customers.n=2000 days=180",
+    )
+    parser.add_argument("--method", choices=METHODS, default="sobol")
+    parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        required=True,
+        help="KEY=LOW:HIGH (a numeric config key or experience_effect_scale, "
+        "churn_a_scale, churn_b_scale); repeat for each parameter",
+    )
+    parser.add_argument("--outcome", action="append", help="summary outcome (repeatable)")
+    parser.add_argument("-n", type=int, default=64, help="Sobol base size / Morris trajectories")
+    parser.add_argument("-r", "--replications", type=int, default=1, help="seeds per sample")
+    parser.add_argument("-s", "--seed", type=int, default=0)
+    parser.add_argument("--levels", type=int, default=4, help="Morris grid levels")
+    parser.add_argument("--second-order", action="store_true", help="Sobol S2 as well")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument("-o", "--out", default="outputs/sensitivity")
+    own, shared = (
+        (argv[: argv.index("--")], argv[argv.index("--") + 1 :])
+        if "--" in argv
+        else (
+            argv,
+            [],
+        )
+    )
+    args = parser.parse_args(own)
+    try:
+        result = sensitivity(
+            args.param,
+            args.outcome or ["annual_churn_rate"],
+            args.method,
+            args.n,
+            overrides=shared,
+            seed=args.seed,
+            replications=args.replications,
+            levels=args.levels,
+            second_order=args.second_order,
+            n_jobs=args.jobs,
+            progress=sys.stderr.isatty(),
+        )
+        out = result.write(args.out)
+    except ConfigError as err:
+        print(f"cxsim: {err}", file=sys.stderr)
+        sys.exit(2)
+    shown = result.indices[result.indices["index"].isin(["S1", "ST", "mu_star", "sigma"])]
+    for row in shown.itertuples():
+        ci = f" (95% CI {row.ci_low:+.3g} to {row.ci_high:+.3g})" if np.isfinite(row.conf) else ""
+        print(f"{row.outcome:>20} {row.parameter:>40} {row.index:>7}: {row.value:+.3g}{ci}")
+    print(f"cxsim: {len(result.samples)} samples x {len(result.seeds)} seed(s); results in {out}")

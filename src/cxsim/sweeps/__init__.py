@@ -1,0 +1,1 @@
+"""Sweeps on disk: job folders and their state, progress, and the aggregated table."""

@@ -1,0 +1,171 @@
+"""One tidy table of a sweep: swept parameters x summary outcomes, one row per job.
+
+:func:`aggregate` scans a sweep folder for finished jobs (complete results, see
+:mod:`cxsim.sweeps.jobs`), reads each job's overrides from Hydra's
+``.hydra/overrides.yaml`` as typed parameter columns, and joins them with the job's
+identity (config hash, base seed, replication, seed) and its summary, nested entries
+flattened (``churned_by_cause_market``, :func:`cxsim.outputs.tables.flat_summary`). With
+``daily=True`` it also gathers the daily metrics as a long table, one row per job and
+day. ``cxsim aggregate DIR`` writes both as Parquet, readable by pandas, pyarrow or
+DuckDB (``SELECT * FROM 'sweep.parquet'``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cxsim.outputs.publish import publish
+from cxsim.outputs.tables import flat_summary
+from cxsim.sweeps.jobs import JobFolder
+from cxsim.sweeps.status import job_folders
+
+IDENTITY = ("config_hash", "base_seed", "replication", "seed", "elapsed_seconds")
+"""Columns from each job's ``job.json``."""
+
+
+def _parameters(folder: Path) -> dict[str, Any]:
+    """The job's command-line overrides as ``{key: typed value}``."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    path = folder / ".hydra" / "overrides.yaml"
+    if not path.is_file():
+        return {}
+    parser = OverridesParser.create()
+    params: dict[str, Any] = {}
+    for text in OmegaConf.to_container(OmegaConf.load(path)):
+        override = parser.parse_override(str(text))
+        if override.is_delete():
+            continue
+        value = override.value()
+        params[override.get_key_element().lstrip("+~")] = (
+            value if isinstance(value, str | int | float | bool) or value is None else str(value)
+        )
+    return params
+
+
+def _tidy_types(table: pd.DataFrame, columns: list[str]) -> None:
+    """Columns mixing numbers and words (``x=1,high``) become words, so Parquet can type them."""
+    for name in columns:
+        values = table[name].dropna()
+        numeric = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        if len(values) and not numeric.all() and numeric.any():
+            table[name] = table[name].map(lambda v: v if pd.isna(v) else str(v))
+
+
+@dataclass
+class SweepTable:
+    """The finished jobs of a sweep.
+
+    Attributes:
+        jobs: One row per finished job: ``job`` (its folder, relative to the sweep), the
+            swept parameters, :data:`IDENTITY` and every summary outcome.
+        parameters: The parameter columns of ``jobs``.
+        daily: With ``daily=True``: one row per job and day, ``job``, the parameters,
+            ``seed``, ``day`` and every daily metric; else None.
+        unfinished: Job folders without complete results (running, failed, interrupted),
+            left out of the tables.
+    """
+
+    jobs: pd.DataFrame
+    parameters: list[str]
+    daily: pd.DataFrame | None
+    unfinished: list[Path]
+
+    def write(self, path: str | Path) -> list[Path]:
+        """Write ``jobs`` to ``path`` (Parquet) and ``daily`` beside it as ``*_daily.parquet``.
+
+        Both files appear together or not at all (see :func:`cxsim.outputs.publish.publish`).
+        """
+        path = Path(path)
+        daily_path = path.with_name(f"{path.stem}_daily{path.suffix}")
+
+        def write(staging: Path) -> None:
+            if self.daily is not None:
+                self.daily.to_parquet(staging / daily_path.name, index=False)
+            self.jobs.to_parquet(staging / path.name, index=False)
+
+        publish(path.parent, write, marker=path.name)
+        return [path] if self.daily is None else [path, daily_path]
+
+
+def aggregate(sweep_dir: str | Path, daily: bool = False) -> SweepTable:
+    """Build the tidy tables of a sweep folder.
+
+    Args:
+        sweep_dir: The sweep's folder (``hydra.sweep.dir``).
+        daily: Also gather every job's daily metrics.
+
+    Returns:
+        The :class:`SweepTable`; jobs without complete results are only counted.
+    """
+    sweep_dir = Path(sweep_dir)
+    rows, days, unfinished = [], [], []
+    parameters: dict[str, None] = {}
+    for folder in job_folders(sweep_dir):
+        job = JobFolder(folder)
+        record, summary = job.record(), job.summary()
+        if record is None or summary is None:
+            unfinished.append(folder)
+            continue
+        flat = flat_summary(summary)
+        identity = {k: record.get(k) for k in IDENTITY}
+        own = {"job": folder.relative_to(sweep_dir).as_posix()}
+        # a parameter that is also an outcome or identity column (seed, days) is read there
+        params = {k: v for k, v in _parameters(folder).items() if k not in {*flat, *identity}}
+        parameters.update(dict.fromkeys(params))
+        rows.append({**own, **params, **identity, **flat})
+        if daily:
+            metrics = pd.read_parquet(folder / "metrics.parquet").reset_index()
+            days.append(metrics.assign(**own, **params, seed=identity["seed"]))
+    names = list(parameters)
+    jobs = pd.DataFrame(rows)
+    if rows:
+        jobs = jobs[["job", *names, *[c for c in jobs.columns if c not in {"job", *names}]]]
+        _tidy_types(jobs, names)
+    daily_table = None
+    if daily:
+        daily_table = pd.concat(days, ignore_index=True) if days else pd.DataFrame()
+        if days:
+            front = ["job", *names, "seed", "day"]
+            daily_table = daily_table[[*front, *[c for c in daily_table.columns if c not in front]]]
+            _tidy_types(daily_table, names)
+    return SweepTable(jobs, names, daily_table, unfinished)
+
+
+def aggregate_main(argv: list[str]) -> None:
+    """``cxsim aggregate SWEEP_DIR [--daily] [-o FILE]``: the sweep's tidy Parquet table(s)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="cxsim aggregate",
+        description="Gather the finished jobs of a sweep into one tidy Parquet table: one "
+        "row per job, its swept parameters and summary outcomes. Jobs without complete "
+        "results are left out and counted.",
+        epilog="Example: cxsim aggregate sweeps/price --daily -o price.parquet",
+    )
+    parser.add_argument("sweep_dir", type=Path, help="the sweep's hydra.sweep.dir")
+    parser.add_argument(
+        "--daily", action="store_true", help="also write the daily metrics to FILE_daily.parquet"
+    )
+    parser.add_argument(
+        "-o", "--out", type=Path, default=None, help="default: SWEEP_DIR/sweep.parquet"
+    )
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        parser.error(f"no such folder: {args.sweep_dir}")
+    table = aggregate(args.sweep_dir, daily=args.daily)
+    if table.jobs.empty:
+        print(f"cxsim: no finished job in {args.sweep_dir}", file=sys.stderr)
+        sys.exit(1)
+    written = table.write(args.out or args.sweep_dir / "sweep.parquet")
+    swept = ", ".join(table.parameters) or "none"
+    print(
+        f"cxsim: {len(table.jobs)} finished jobs (parameters: {swept}); "
+        f"{len(table.unfinished)} unfinished left out; wrote {', '.join(map(str, written))}"
+    )
