@@ -17,6 +17,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -109,7 +110,7 @@ def main(argv: list[str]) -> int:
         for name in RUNS:
             print(f"{name}: {_digest(folder / f'{name}.npz')}")
         return 0
-    fresh = folder / "check"
+    fresh = Path(tempfile.mkdtemp(prefix="cxsim-golden-"))  # apart from other checks
     _run_all(fresh)
     failed = 0
     for name in RUNS:

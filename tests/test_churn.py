@@ -4,7 +4,7 @@ import pytest
 import cxsim
 from cxsim.config import ChurnConfig
 from cxsim.ecosystem.churn import attribute_causes, daily_hazard, hazard_terms, sbg_survival
-from cxsim.model import CAUSE_CODES
+from cxsim.model.model import CAUSE_CODES
 
 
 def _terms(cfg=None, **kw):
