@@ -5,8 +5,7 @@ import sys
 import pytest
 
 import cxsim
-from cxsim.model.metrics import METRICS
-from cxsim.simulation import summarise
+from cxsim.model.metrics import METRICS, summarise
 
 
 def test_run_returns_metrics_summary_and_config():
@@ -87,7 +86,11 @@ def test_import_cxsim_loads_nothing_heavy_until_a_name_is_used():
     assert out.splitlines() == ["[]", "True False"]
 
 
-@pytest.mark.parametrize("first", ["", "import cxsim.run, cxsim.compare", "import cxsim.cli"])
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.parametrize(
+    "first",
+    ["", "import cxsim.run, cxsim.compare", "import cxsim.cli", "import cxsim.simulation"],
+)
 def test_public_names_are_the_functions_whatever_was_imported_first(first):
     out = _fresh_python(
         f"{first}\n"
@@ -95,17 +98,40 @@ def test_public_names_are_the_functions_whatever_was_imported_first(first):
         "from cxsim import run, compare, CXEcosystemModel, ConfigError, METRICS\n"
         "assert run is cxsim.run and compare is cxsim.compare\n"
         "assert not isinstance(run, types.ModuleType) and callable(compare)\n"
-        "assert run.__module__ == 'cxsim.run' and compare.__module__ == 'cxsim.compare'\n"
+        "assert run.__module__ == 'cxsim.simulation'\n"
+        "assert compare.__module__ == 'cxsim.studies.scenarios'\n"
         "assert set(cxsim.__all__) <= set(dir(cxsim))\n"
         "star = {}\n"
         "exec('from cxsim import *', star)\n"
         "assert set(cxsim.__all__) <= set(star)\n"
-        "print(cxsim.config.identity.job_seed.__name__, type(cxsim.outputs.figures).__name__)"
+        "print(cxsim.simulation.simulate.__name__, type(cxsim.studies).__name__)"
     )
-    assert out == "job_seed module"
+    assert out == "simulate module"
 
 
 def test_unknown_names_are_attribute_errors():
     with pytest.raises(AttributeError, match="no_such_thing"):
         cxsim.no_such_thing  # noqa: B018
     assert not hasattr(cxsim, "__wrapped__")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "name"),
+    [
+        ("cxsim.plots", "cxsim.outputs.figures", "plot_effects"),
+        ("cxsim.sweep", "cxsim.sweeps.jobs", "job_seed"),
+        ("cxsim.scenario", "cxsim.model.timeline", "Timeline"),
+        ("cxsim.customers", "cxsim.ecosystem.customers", "CustomerPopulation"),
+    ],
+)
+def test_old_module_paths_still_import_with_a_warning(old, new, name):
+    out = _fresh_python(
+        "import importlib, warnings\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        f"    old = importlib.import_module({old!r})\n"
+        f"    again = importlib.import_module({old!r})\n"
+        f"print(old is importlib.import_module({new!r}), hasattr(old, {name!r}),"
+        " [(w.category.__name__, str(w.message).split(';')[0]) for w in caught])"
+    )
+    assert out == f"True True [('FutureWarning', '{old} moved to {new}')]"
