@@ -5,7 +5,8 @@ import sys
 import pytest
 
 import cxsim
-from cxsim.model.metrics import METRICS, summarise
+from cxsim.model.metrics import METRICS
+from cxsim.model.summary import summarise
 
 
 def test_run_returns_metrics_summary_and_config():

@@ -58,8 +58,8 @@ def simulate(cfg: CXSimConfig, progress: bool = False) -> RunResult:
     A replication (``replication`` set) runs with its derived seed
     (:func:`cxsim.config.identity.job_seed`), which the summary's ``seed`` records.
     """
-    from cxsim.model.metrics import summarise
     from cxsim.model.model import CXEcosystemModel
+    from cxsim.model.summary import summarise
 
     start = time.perf_counter()
     model = CXEcosystemModel(seeded(cfg))

@@ -35,6 +35,20 @@ _TYPE_WORDS = {
 }
 
 
+def override_value(value: Any) -> str:
+    """A Python value as Hydra's override grammar writes it (``True`` -> ``true``).
+
+    Example:
+        >>> [override_value(v) for v in (True, None, 0.5, "web_outage")]
+        ['true', 'null', '0.5', 'web_outage']
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
 def _override_value(overrides: Sequence[str], key: str) -> str | None:
     for item in reversed(overrides):  # the last override of a key is the one that counts
         k, _, v = item.lstrip("+~").partition("=")

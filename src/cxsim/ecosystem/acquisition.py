@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from cxsim.config import AcquisitionConfig
+from cxsim.ecosystem.customers import CustomerPopulation
 from cxsim.engine import compiled, kernels
+from cxsim.engine.streams import DayStreams
 
 
 def bass_cumulative(p: float, q: float, t: np.ndarray) -> np.ndarray:
@@ -108,3 +110,40 @@ def adopters_today(
     reach = np.clip(word_of_mouth / market, 0.0, 1.0)
     hazard = min((cfg.innovation + cfg.imitation * reach) / 365.0, 1.0)
     return int(rng.binomial(remaining, hazard))
+
+
+class Acquisition:
+    """Each day's new customers, won by marketing and word of mouth.
+
+    Args:
+        cfg: The acquisition config.
+        initial_customers: The initial base (the market's default size is a multiple).
+        streams: The day's random streams (acquisition draws from its own part).
+    """
+
+    def __init__(self, cfg: AcquisitionConfig, initial_customers: int, streams: DayStreams):
+        self.cfg = cfg
+        self.market = market_size(cfg, initial_customers)
+        self.streams = streams
+
+    def day(
+        self, day: int, customers: CustomerPopulation, word_of_mouth: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Today's adopters join the customer base.
+
+        Args:
+            day: Today (1-based).
+            customers: The population the newcomers join.
+            word_of_mouth: Total signed talk of today's active customers.
+
+        Returns:
+            The newcomers' indices, and the customers who were active before they came
+            (whom the newcomers may know).
+        """
+        rng = self.streams.part(day, "acquisition")
+        count = adopters_today(self.cfg, self.market, customers.n, word_of_mouth, rng)
+        if count == 0:
+            none = np.zeros(0, dtype=np.int64)
+            return none, none
+        candidates = np.flatnonzero(customers.view("active"))
+        return customers.add(count, day), candidates

@@ -22,8 +22,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln
 
-from cxsim.config import ChurnConfig
+from cxsim.config import ChurnConfig, CustomersConfig
+from cxsim.ecosystem.customers import CHURN_CAUSES, CustomerPopulation
+from cxsim.ecosystem.network import SocialNetwork
+from cxsim.ecosystem.word_of_mouth import WordOfMouth
 from cxsim.engine import compiled, kernels
+from cxsim.engine.levers import Levers
+from cxsim.engine.streams import DayStreams
 
 
 def sbg_survival(a: float, b: float, t: np.ndarray) -> np.ndarray:
@@ -188,3 +193,93 @@ def attribute_causes(
     pick = (u[None, :] >= thresholds).sum(axis=0)  # 0 = base, k = names[k - 1]
     codes = np.array([cause_codes["base"]] + [cause_codes[k] for k in names])
     return codes[pick]
+
+
+CAUSE_CODES = {cause: code for code, cause in enumerate(CHURN_CAUSES)}
+"""Each churn cause's code in the customers' ``churn_cause`` column."""
+
+
+class ChurnProcess:
+    """Each day's defections: who leaves, why, and which neighbours take note.
+
+    Args:
+        cfg: The ``customers`` config (churn, and whether experience moves churn).
+        network: The social network (defections are contagious along its ties).
+        streams: The day's random streams (churn draws from its own part of each day).
+    """
+
+    def __init__(self, cfg: CustomersConfig, network: SocialNetwork, streams: DayStreams) -> None:
+        self.cfg = cfg.churn
+        self.experience_on = cfg.experience.enabled
+        self.network = network
+        self.streams = streams
+        self._decay = 0.5 ** (1.0 / cfg.churn.contagion_half_life_days)
+
+    def day(
+        self,
+        day: int,
+        customers: CustomerPopulation,
+        voice: np.ndarray,
+        word_of_mouth: WordOfMouth,
+        levers: Levers,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each active customer leaves with its own hazard; neighbours of leavers take note.
+
+        Args:
+            day: Today (1-based).
+            customers: The population (leavers are marked churned in it).
+            voice: Today's voice of every customer (0 when inactive).
+            word_of_mouth: What each customer hears from its neighbours.
+            levers: Today's price change and competitors' pull.
+
+        Returns:
+            Who left today, and the cause code of each.
+        """
+        c, cfg = customers, self.cfg
+        rng = self.streams.part(day, "churn")
+        active = c.view("active")
+        exposure = c.view("exposure")
+        exposure *= self._decay  # recent defections fade with their half-life
+        if not cfg.enabled:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+        # Over every customer ever acquired (the inactive ones are masked out at the
+        # draw): contiguous passes over the columns cost less than gathering the active.
+        columns = (
+            c.view("satisfaction"),
+            c.view("trust"),
+            c.view("engagement"),
+            c.view("switching_cost"),
+            exposure,
+            word_of_mouth.heard(voice, active),
+        )
+        options = {
+            "experience_on": self.experience_on,
+            "price_change": levers.price_change,
+            "market_pull": levers.market_pull,
+        }
+        # One draw per customer ever acquired, so customer i's draw does not depend on
+        # who else is still active (common random numbers across scenarios).
+        churned = leavers(
+            c.view("theta"),
+            log_hazard_ratio(cfg, *columns, **options),
+            self.streams.random(c.n),
+            active,
+        )
+        terms = hazard_terms(cfg, *(column[churned] for column in columns), **options)
+        causes = attribute_causes(terms, rng.random(churned.size), CAUSE_CODES)
+        c.churn(churned, day, causes)
+        self._tell_neighbours(churned, exposure, active, c.n)
+        return churned, causes
+
+    def _tell_neighbours(
+        self, churned: np.ndarray, exposure: np.ndarray, active: np.ndarray, n: int
+    ) -> None:
+        """Every active neighbour of a leaver is exposed once more per tie to it."""
+        if churned.size and self.network.explicit:
+            # Only the leavers' ties matter: add one exposure per tie to an active customer.
+            _, told = self.network.neighbours(churned)
+            np.add.at(exposure, told[active[told]], 1.0)
+        elif churned.size:
+            left_today = np.zeros(n)
+            left_today[churned] = 1.0
+            exposure += self.network.neighbour_sum(left_today, active) * active

@@ -133,6 +133,14 @@ class Workforce:
         """
         return min(float(self.size), self.fte)
 
+    def alignment_of(self, employee: np.ndarray) -> np.ndarray:
+        """The culture alignment of each given employee (none when nobody is employed)."""
+        return self.alignment[employee] if self.size else np.zeros(0)
+
+    def cost_today(self) -> float:
+        """Today's wages of the paid FTE and the cost of today's hires."""
+        return self.paid_fte * self.cfg.wage_per_day + self.hires_today * self.cfg.hiring_cost
+
     # --- the day's contacts ---------------------------------------------------------------
 
     def handle(

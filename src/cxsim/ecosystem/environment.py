@@ -36,9 +36,9 @@ class System(mesa.Agent):
         self.down_until = 0.0  # model time (days) until which the system is down
         self.down_fraction = 0.0
 
-    def step(self) -> None:
-        """Advance the failure/repair process over the day [t, t + 1)."""
-        rng, start = self.model.rng, float(self.model.steps - 1)
+    def advance(self, day: int, rng: np.random.Generator) -> None:
+        """Run the failure/repair process over ``day``, the time span [day - 1, day)."""
+        start = float(day - 1)
         end = start + 1.0
         down = max(0.0, min(self.down_until, end) - start)
         # While up, failures arrive as a Poisson process; each starts a repair time.
@@ -73,17 +73,33 @@ class OperatingEnvironment:
                 integration[i, j] = integration[j, i] = level
         np.fill_diagonal(integration, 1.0)
         integration[-1, :] = integration[:, -1] = 1.0
+        self.baseline_integration = integration
+        """The configured integration matrix; scenario events move a copy (the levers)."""
         self.integration = integration
+        """Today's integration matrix (the levers' own, once a day has begun)."""
         self.down_fraction = np.zeros(size)
-        self.forced_down = np.zeros(size)  # set by scenario events (outages)
         yearly = sum(s.cfg.cost_per_customer_year for s in self.systems) * customers
         self.cost_per_day = float(yearly / 365.0)
 
-    def advance_day(self) -> None:
-        """Run every system's failure process for today; a scheduled outage adds to it."""
+    def advance_day(
+        self,
+        day: int,
+        forced_down: np.ndarray,
+        integration: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        """Run every system's failure process for ``day``; a scheduled outage adds to it.
+
+        Args:
+            day: The day (1-based).
+            forced_down: Share of the day each system is down by a scenario event.
+            integration: Today's integration matrix, read by :meth:`context_kept`.
+            rng: The generator at today's systems part of the random stream.
+        """
+        self.integration = integration
         for i, system in enumerate(self.systems):
-            system.step()
-            self.down_fraction[i] = max(system.down_fraction, self.forced_down[i])
+            system.advance(day, rng)
+            self.down_fraction[i] = max(system.down_fraction, forced_down[i])
 
     def context_kept(self, from_system: np.ndarray, to_system: np.ndarray) -> np.ndarray:
         """Chance that context survives each hand-off (1 when the system does not change)."""

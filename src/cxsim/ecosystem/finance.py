@@ -9,6 +9,8 @@ over the expected lifetime implied by the observed daily retention.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from cxsim.config import FinanceConfig
@@ -22,6 +24,25 @@ def daily_revenue(cfg: FinanceConfig, customers: CustomerPopulation, reference: 
     # A product with the mask and a plain sum: a masked sum (where=) runs 5-10x slower.
     spend *= customers.view("active")
     return float(spend.sum())
+
+
+def cost_to_serve(
+    workforce: float, systems: float, partners: Iterable[float], programmes: float
+) -> float:
+    """The day's cost of serving customers.
+
+    Args:
+        workforce: Wages and hiring (:meth:`cxsim.ecosystem.employees.Workforce.cost_today`).
+        systems: The systems' running cost.
+        partners: Each partner's cost of today's jobs.
+        programmes: The CX team and the programmes (training, vision, trait hiring).
+    """
+    return workforce + systems + sum(partners) + programmes
+
+
+def acquisition_spend(cfg: FinanceConfig, revenue: float, acquired: int) -> float:
+    """Marketing (a share of today's revenue) and the cost of each customer won today."""
+    return cfg.marketing_share * revenue + acquired * cfg.acquisition_cost
 
 
 def lifetime_value(

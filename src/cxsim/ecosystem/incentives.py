@@ -114,3 +114,19 @@ class FrontlineResponse:
         """Each employee's chance to game a KPI under the given pressure on it."""
         propensity = self.cfg.gaming_propensity * kpi_pressure * p.fear * (1.5 - motivation)
         return np.clip(propensity * (1.0 - alignment), 0.0, 1.0)
+
+    def gaming_by_kpi(
+        self, p: Pressure, alignment: np.ndarray, motivation: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Chances to game the surveys (CSAT and NPS), FCR coding and the AHT clock.
+
+        Args:
+            p: Today's pay pressure.
+            alignment: The culture alignment of the employee who handled each contact.
+            motivation: The organisation's individual-motivation enabler (0-1).
+        """
+        return (
+            self.gaming(p.csat + p.nps, p, alignment, motivation),
+            self.gaming(p.fcr, p, alignment, motivation),
+            self.gaming(p.aht, p, alignment, motivation),
+        )

@@ -157,7 +157,9 @@ class JourneyEngine:
             return np.zeros(0)
         c, tps, rng, ex = self.customers, self.tps, self.rng, self.cfg.experience
         performance = (
-            tps.quality[tp] + rng.normal(0.0, ex.performance_noise, idx.size) + performance_shift
+            self.levers.quality[tp]
+            + rng.normal(0.0, ex.performance_noise, idx.size)
+            + performance_shift
         )
         effort = np.minimum(tps.effort[tp] + extra_effort, 7.0)  # the scale ends at 7
         delighted = ~must_be_failed & (rng.random(idx.size) < tps.delight_prob[tp])

@@ -72,12 +72,10 @@ class Measurement:
 
     Args:
         cfg: The ``measurement`` config.
-        rng: The model's random generator.
     """
 
-    def __init__(self, cfg: MeasurementConfig, rng: np.random.Generator) -> None:
+    def __init__(self, cfg: MeasurementConfig) -> None:
         self.cfg = cfg
-        self.rng = rng
         # rolling window of daily counts: post-contact promoters, detractors, answers,
         # CSAT 4-5, CSAT answers; relationship promoters, detractors, answers; the true
         # promoters, detractors and count of all served customers
@@ -92,6 +90,7 @@ class Measurement:
         aht_gaming: np.ndarray,
         ltr: np.ndarray,
         active: np.ndarray,
+        rng: np.random.Generator,
     ) -> Measured:
         """Survey today's customers and report today's KPIs.
 
@@ -102,8 +101,9 @@ class Measurement:
             aht_gaming: Chance, per contact, that work is moved off the clock.
             ltr: Every customer's true likelihood to recommend (0-10).
             active: Which customers are active.
+            rng: The generator at today's measurement part of the random stream.
         """
-        cfg, rng, n = self.cfg, self.rng, contacts.customer.size
+        cfg, n = self.cfg, contacts.customer.size
         true_ltr = ltr[contacts.customer]
         unhappy = (contacts.csat <= 2) | (true_ltr <= 6)
         gamed = rng.random(n) < survey_gaming

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cxsim.config import OrganisationConfig
-from cxsim.ecosystem.employees import Workforce
+from cxsim.config import EmployeesConfig, OrganisationConfig
+from cxsim.ecosystem.employees import WorkConditions, Workforce
+from cxsim.ecosystem.incentives import Pressure
 from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.engine.levers import Levers
 
@@ -74,9 +75,21 @@ class Organisation:
         self.backlog += np.bincount(root_cause[passed], minlength=self.backlog.size)
         self.escalations_today = int(passed.sum())
 
-    def fix_root_causes(self, baseline: Levers) -> None:
-        """The CX team fixes what enough complaints point at, as capacity allows."""
+    def fix_root_causes(self, business_as_usual: Levers) -> dict[str, np.ndarray]:
+        """The CX team fixes what enough complaints point at, as capacity allows.
+
+        Args:
+            business_as_usual: The levers without events (read, not written): each
+                touchpoint's quality and each partner's reliability.
+
+        Returns:
+            The levers today's fixes change for good, by name: ``quality`` (of each
+            touchpoint) and ``reliability`` (of each partner) as new arrays; empty when
+            the team fixed nothing today.
+        """
         team = self.cfg.cx_team
+        quality = business_as_usual.quality.copy()
+        reliability = business_as_usual.reliability.copy()
         monthly = team.fixes_per_month * self.finance
         self.capacity = min(self.capacity + monthly / 30.0, max(monthly, 1.0))
         self.fixes_today = 0
@@ -87,11 +100,53 @@ class Organisation:
             self.fixes_today += 1
             partner = self.tps.partner[tp]
             if partner >= 0:  # work with the partner on its reliability
-                r = baseline.reliability
+                r = reliability
                 r[partner] = min(r[partner] + team.quality_step, max(team.max_quality, r[partner]))
             else:
-                q = baseline.quality
+                q = quality
                 q[tp] = min(q[tp] + team.quality_step, max(team.max_quality, q[tp]))
+        return {"quality": quality, "reliability": reliability} if self.fixes_today else {}
+
+    def working_day(
+        self,
+        levers: Levers,
+        pay: Pressure,
+        load: tuple[float, int, int],
+        employees: EmployeesConfig,
+    ) -> WorkConditions:
+        """What the organisation and the incentives make of today's work for employees.
+
+        Args:
+            levers: Today's levers (incentive strength, programmes).
+            pay: Today's pay pressure.
+            load: The workforce's utilisation (share of its minutes the contacts
+                demanded), today's repeat contacts and all its contacts.
+            employees: The ``employees`` config (new hires' skill and alignment).
+        """
+        utilisation, repeats, contacts = load
+        repeat_share = float(repeats) / float(contacts) if contacts else 0.0
+        # Stress follows workload, failure demand, time pressure and fear of penalties;
+        # being paid for resolving or pleasing customers is not a strain in itself.
+        fear = levers.strength * pay.punitive
+        load = 0.6 * utilisation + 0.5 * repeat_share + 0.5 * pay.aht + 0.5 * fear
+        return WorkConditions(
+            load=min(load, 1.0),
+            alignment_target=self.alignment_target(levers.vision_communication),
+            alignment_days=self.cfg.alignment_decay_days,
+            satisfaction_shift=0.4 * (self.motivation - 0.5) - 0.1 * fear,
+            new_hire_alignment=self.new_hire_alignment(
+                employees.new_hire_alignment, levers.trait_hiring
+            ),
+            new_hire_skill=self.new_hire_skill(employees.new_hire_skill),
+            training=self.training_gain(levers.training),
+        )
+
+    def context_penalty(self, employees: EmployeesConfig) -> float:
+        """Relative drop in resolution when a customer's context was lost.
+
+        Tools and data (the technology enabler) make it smaller.
+        """
+        return min(employees.context_loss_resolution * self.technology, 1.0)
 
     def training_gain(self, intensity: float) -> float:
         """Share of the gap to full skill that today's training closes."""

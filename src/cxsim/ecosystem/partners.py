@@ -38,3 +38,7 @@ class Partner(mesa.Agent):
     def step(self) -> None:
         """Start a new day's job count."""
         self.jobs_today = 0
+
+    def cost_today(self) -> float:
+        """What today's jobs cost the company."""
+        return self.jobs_today * self.cfg.cost_per_job

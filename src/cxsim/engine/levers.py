@@ -1,6 +1,9 @@
 """Levers: the day's values of the ecosystem's adjustable quantities.
 
-Scenario events move levers (:mod:`cxsim.model.timeline`); the actors read them.
+Scenario events move levers (:mod:`cxsim.model.timeline`); the actors read them. The
+levers own their arrays: they are copied in when the levers are made, so moving a lever
+never writes into an actor's own table (a touchpoint's configured quality, the
+environment's configured integration).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import numpy as np
 
 @dataclass
 class Levers:
-    """The ecosystem's adjustable quantities for one day; the model reads them from here."""
+    """The ecosystem's adjustable quantities for one day; the actors read them from here."""
 
     forced_down: np.ndarray
     """Share of the day each system (plus the no-system slot) is down by an event."""
@@ -33,13 +36,14 @@ class Levers:
     vision_communication: float
     trait_hiring: float
 
-    def copy(self) -> Levers:
-        """An independent copy (arrays copied)."""
-        copied = Levers(**vars(self))
+    def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if isinstance(value, np.ndarray):
-                setattr(copied, name, value.copy())
-        return copied
+                setattr(self, name, value.astype(float, copy=True))  # the levers' own
+
+    def copy(self) -> Levers:
+        """An independent copy (arrays copied)."""
+        return Levers(**vars(self))
 
     def reset_to(self, baseline: Levers) -> None:
         """Set every lever back to ``baseline`` in place (arrays keep their identity)."""

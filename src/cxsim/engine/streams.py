@@ -81,6 +81,15 @@ class DayStreams:
         for key in [k for k, (d, _, _) in self._ahead.items() if d < day]:
             del self._ahead[key]  # guessed wrong: never drawn by the day it was for
 
+    def part(self, day: int, name: str) -> np.random.Generator:
+        """The model's generator, moved to the block of part ``name`` on ``day``.
+
+        The heading of each part of the day: whatever draws next, from this generator or
+        from the same generator held by an actor, draws from that block.
+        """
+        self.seek(day, name)
+        return self.rng
+
     def draw_ahead(self, day: int, part: str, count: int, skip: int = 0) -> None:
         """Start drawing the ``count`` uniforms that ``part`` will draw on ``day``.
 

@@ -1,86 +1,29 @@
-"""Daily model-level metrics: what is collected, what each means, and the recorder.
+"""Daily model-level metrics: each named once with its meaning and how it is read from the day.
 
-Mesa's ``DataCollector`` calls a Python function per reporter per step and appends rows
-to lists; this recorder fills a preallocated (days x metrics) array instead, so a day
-costs one row write and memory does not grow with the number of customers. A ratio
-whose denominator is zero on a day (no contacts, no closed journeys) is recorded as 0.
+:data:`TABLE` lists every daily metric: its name, what it means and how its value is read
+from the :class:`Day` (what the actors produced that day). Mesa's ``DataCollector`` calls
+a Python function per reporter per step and appends rows to lists; :class:`MetricsRecorder`
+fills a preallocated (days x metrics) array instead, so memory does not grow with the
+number of customers, and it answers where Mesa's tools look for a data collector
+(``model.datacollector``: ``model_vars`` and ``get_model_vars_dataframe``). A ratio whose
+denominator is zero on a day (no contacts, no closed journeys) is recorded as 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from cxsim.config import STAGES, CXSimConfig
-from cxsim.ecosystem.customers import CHURN_CAUSES
-from cxsim.ecosystem.finance import lifetime_value
-
-METRICS: dict[str, str] = {
-    "active_customers": "customers active at the end of the day",
-    "acquisitions": "new customers acquired",
-    "churn": "customers lost",
-    **{
-        f"churn_{cause}": f"customers lost, attributed to {cause.replace('_', ' ')}"
-        for cause in CHURN_CAUSES
-    },
-    "churn_rate": "customers lost / customers active at the start of the day",
-    "nps_true": "Net Promoter Score of all active customers' true likelihood to recommend",
-    "promoters": "share of active customers rating 9-10",
-    "detractors": "share of active customers rating 0-6",
-    "csat_true": "share of journeys ended today judged 4-5 on a 1-5 scale",
-    "customer_effort": "mean effort per interaction (1-7, customer effort score)",
-    "satisfaction": "mean satisfaction of active customers (0-1)",
-    "trust": "mean trust of active customers (0-1)",
-    "engagement": "mean engagement of active customers (0-1)",
-    "journeys_started": "purchase journeys started",
-    "journeys_abandoned": "journeys abandoned at purchase (no channel reachable)",
-    "touchpoint_failures": "interactions that found their channel's system down",
-    "fallbacks": "customers who switched to another channel after a failure",
-    "partner_failures": "partner jobs that failed (e.g. late deliveries)",
-    "contacts": "support contacts that reached a channel",
-    "repeat_contacts": "support contacts about an issue already raised",
-    "first_contact_resolution": "share of served first contacts that resolved the issue",
-    "avg_handling_time": "mean minutes spent per served staffed contact",
-    "waiting_time": "mean minutes waited per staffed contact (unserved count the maximum)",
-    "employee_utilisation": "share of workforce minutes demanded by contacts (capped at 1)",
-    "employees": "employees in the contact centre",
-    "employee_skill": "mean skill of employees (0-1)",
-    "employee_stress": "mean stress of employees (0-1): workload, failure demand, pay pressure",
-    "employee_satisfaction": "mean job satisfaction of employees (0-1)",
-    "employee_alignment": "mean alignment of employees with a customer-centric culture (0-1)",
-    "employee_quits": "employees who left",
-    "incentive_pressure": "share of pay riding on the incentive scheme's KPIs (0-1)",
-    "service_standard": "time a contact is thought to deserve, relative to what it needs",
-    "nps_measured": "NPS of post-contact surveys, as reported (rolling window; gaming included)",
-    "nps_relationship": "NPS of a random sample of customers (rolling window; no gaming)",
-    "nps_contacts_true": "true NPS of the customers served (rolling window): the honest "
-    "value of what post-contact surveys measure",
-    "csat_measured": "share of post-contact CSAT answers 4-5, as reported (rolling window)",
-    "csat_contacts_true": "true share of the day's served contacts a customer would rate 4-5",
-    "first_contact_resolution_measured": "FCR as employees code it",
-    "avg_handling_time_measured": "handling minutes as clocked",
-    "survey_responses": "survey answers received (likelihood to recommend)",
-    "escalations": "complaints passed on to the CX team",
-    "root_cause_fixes": "root causes the CX team fixed",
-    "handoffs": "support contacts on a different system than the previous interaction",
-    "context_losses": "hand-offs where the customer's context was lost",
-    "gave_up": "customers who gave up on an unresolved issue",
-    "notices": "failed partner jobs the customer was warned of in advance",
-    **{
-        f"experience_{stage}": f"mean experience of {stage} moments (negative hurts)"
-        for stage in STAGES
-    },
-    **{
-        f"failures_{stage}": f"share of {stage} moments that were must-be failures"
-        for stage in STAGES
-    },
-    "revenue": "revenue from active customers",
-    "cost_to_serve": "workforce, hiring, systems and partner costs",
-    "acquisition_spend": "marketing and acquisition costs",
-    "cost": "all costs",
-    "profit": "revenue - cost",
-}
-"""Every daily metric, in column order, with its meaning."""
+from cxsim.config import STAGES
+from cxsim.ecosystem.acquisition import DETRACTOR, PROMOTER
+from cxsim.ecosystem.customers import CHURN_CAUSES, nps_of_counts
+from cxsim.ecosystem.employees import Workforce
+from cxsim.ecosystem.journeys import DayActivity
+from cxsim.ecosystem.measurement import Measured
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -88,8 +31,279 @@ def ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else 0.0
 
 
+@dataclass
+class Day:
+    """What the actors produced on one day: everything a daily metric is read from."""
+
+    active_at_start: int
+    """Customers active when the day began (the churn rate's denominator)."""
+    active: int
+    """Customers active at the end of the day."""
+    voices: np.ndarray
+    """Customers per voice (silent, promoter, passive, detractor) still active tonight."""
+    causes: np.ndarray
+    """The cause code of each customer lost today."""
+    acquired: int
+    activity: DayActivity
+    measured: Measured
+    pay_pressure: float
+    service_standard: float
+    workforce: Workforce
+    escalations: int
+    root_cause_fixes: int
+    revenue: float
+    attitudes: dict[str, float]
+    cost_to_serve: float
+    acquisition_spend: float
+    by_cause: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_cause = np.bincount(self.causes, minlength=len(CHURN_CAUSES))
+
+    @property
+    def answers(self) -> int:
+        """Customers who would answer a rating question (every voice but silence)."""
+        return int(self.voices[1:].sum())
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One daily metric: its name, its meaning, and how it is read from the :class:`Day`."""
+
+    name: str
+    meaning: str
+    value: Callable[[Day], float]
+
+
+def _stage_metrics() -> list[Metric]:
+    experience = [
+        Metric(
+            f"experience_{stage}",
+            f"mean experience of {stage} moments (negative hurts)",
+            lambda d, i=i: ratio(d.activity.stage_value[i], d.activity.stage_moments[i]),
+        )
+        for i, stage in enumerate(STAGES)
+    ]
+    failures = [
+        Metric(
+            f"failures_{stage}",
+            f"share of {stage} moments that were must-be failures",
+            lambda d, i=i: ratio(d.activity.stage_failures[i], d.activity.stage_moments[i]),
+        )
+        for i, stage in enumerate(STAGES)
+    ]
+    return experience + failures
+
+
+TABLE: tuple[Metric, ...] = (
+    Metric("active_customers", "customers active at the end of the day", lambda d: d.active),
+    Metric("acquisitions", "new customers acquired", lambda d: d.acquired),
+    Metric("churn", "customers lost", lambda d: d.causes.size),
+    *(
+        Metric(
+            f"churn_{cause}",
+            f"customers lost, attributed to {cause.replace('_', ' ')}",
+            lambda d, i=i: d.by_cause[i],
+        )
+        for i, cause in enumerate(CHURN_CAUSES)
+    ),
+    Metric(
+        "churn_rate",
+        "customers lost / customers active at the start of the day",
+        lambda d: ratio(d.causes.size, d.active_at_start),
+    ),
+    Metric(
+        "nps_true",
+        "Net Promoter Score of all active customers' true likelihood to recommend",
+        lambda d: nps_of_counts(int(d.voices[PROMOTER]), int(d.voices[DETRACTOR]), d.answers),
+    ),
+    Metric(
+        "promoters",
+        "share of active customers rating 9-10",
+        lambda d: ratio(int(d.voices[PROMOTER]), d.answers),
+    ),
+    Metric(
+        "detractors",
+        "share of active customers rating 0-6",
+        lambda d: ratio(int(d.voices[DETRACTOR]), d.answers),
+    ),
+    Metric(
+        "csat_true",
+        "share of journeys ended today judged 4-5 on a 1-5 scale",
+        lambda d: ratio(d.activity.csat_satisfied, d.activity.journeys_closed),
+    ),
+    Metric(
+        "customer_effort",
+        "mean effort per interaction (1-7, customer effort score)",
+        lambda d: ratio(d.activity.effort_sum, d.activity.moments),
+    ),
+    Metric(
+        "satisfaction",
+        "mean satisfaction of active customers (0-1)",
+        lambda d: d.attitudes["satisfaction"],
+    ),
+    Metric("trust", "mean trust of active customers (0-1)", lambda d: d.attitudes["trust"]),
+    Metric(
+        "engagement",
+        "mean engagement of active customers (0-1)",
+        lambda d: d.attitudes["engagement"],
+    ),
+    Metric("journeys_started", "purchase journeys started", lambda d: d.activity.journeys_started),
+    Metric(
+        "journeys_abandoned",
+        "journeys abandoned at purchase (no channel reachable)",
+        lambda d: d.activity.journeys_abandoned,
+    ),
+    Metric(
+        "touchpoint_failures",
+        "interactions that found their channel's system down",
+        lambda d: d.activity.touchpoint_failures,
+    ),
+    Metric(
+        "fallbacks",
+        "customers who switched to another channel after a failure",
+        lambda d: d.activity.fallbacks,
+    ),
+    Metric(
+        "partner_failures",
+        "partner jobs that failed (e.g. late deliveries)",
+        lambda d: d.activity.partner_failures,
+    ),
+    Metric("contacts", "support contacts that reached a channel", lambda d: d.activity.contacts),
+    Metric(
+        "repeat_contacts",
+        "support contacts about an issue already raised",
+        lambda d: d.activity.repeat_contacts,
+    ),
+    Metric(
+        "first_contact_resolution",
+        "share of served first contacts that resolved the issue",
+        lambda d: ratio(d.activity.first_contact_resolved, d.activity.first_contacts),
+    ),
+    Metric(
+        "avg_handling_time",
+        "mean minutes spent per served staffed contact",
+        lambda d: ratio(d.activity.handle_minutes, d.activity.served),
+    ),
+    Metric(
+        "waiting_time",
+        "mean minutes waited per staffed contact (unserved count the maximum)",
+        lambda d: ratio(d.activity.wait_minutes, d.activity.staffed_contacts),
+    ),
+    Metric(
+        "employee_utilisation",
+        "share of workforce minutes demanded by contacts (capped at 1)",
+        lambda d: d.workforce.utilisation,
+    ),
+    Metric("employees", "employees in the contact centre", lambda d: d.workforce.size),
+    Metric("employee_skill", "mean skill of employees (0-1)", lambda d: d.workforce.mean("skill")),
+    Metric(
+        "employee_stress",
+        "mean stress of employees (0-1): workload, failure demand, pay pressure",
+        lambda d: d.workforce.mean("stress"),
+    ),
+    Metric(
+        "employee_satisfaction",
+        "mean job satisfaction of employees (0-1)",
+        lambda d: d.workforce.mean("satisfaction"),
+    ),
+    Metric(
+        "employee_alignment",
+        "mean alignment of employees with a customer-centric culture (0-1)",
+        lambda d: d.workforce.mean("alignment"),
+    ),
+    Metric("employee_quits", "employees who left", lambda d: d.workforce.quits_today),
+    Metric(
+        "incentive_pressure",
+        "share of pay riding on the incentive scheme's KPIs (0-1)",
+        lambda d: d.pay_pressure,
+    ),
+    Metric(
+        "service_standard",
+        "time a contact is thought to deserve, relative to what it needs",
+        lambda d: d.service_standard,
+    ),
+    Metric(
+        "nps_measured",
+        "NPS of post-contact surveys, as reported (rolling window; gaming included)",
+        lambda d: d.measured.nps,
+    ),
+    Metric(
+        "nps_relationship",
+        "NPS of a random sample of customers (rolling window; no gaming)",
+        lambda d: d.measured.nps_relationship,
+    ),
+    Metric(
+        "nps_contacts_true",
+        "true NPS of the customers served (rolling window): the honest "
+        "value of what post-contact surveys measure",
+        lambda d: d.measured.nps_contacts_true,
+    ),
+    Metric(
+        "csat_measured",
+        "share of post-contact CSAT answers 4-5, as reported (rolling window)",
+        lambda d: d.measured.csat,
+    ),
+    Metric(
+        "csat_contacts_true",
+        "true share of the day's served contacts a customer would rate 4-5",
+        lambda d: d.measured.csat_true,
+    ),
+    Metric(
+        "first_contact_resolution_measured",
+        "FCR as employees code it",
+        lambda d: d.measured.fcr,
+    ),
+    Metric("avg_handling_time_measured", "handling minutes as clocked", lambda d: d.measured.aht),
+    Metric(
+        "survey_responses",
+        "survey answers received (likelihood to recommend)",
+        lambda d: d.measured.responses,
+    ),
+    Metric("escalations", "complaints passed on to the CX team", lambda d: d.escalations),
+    Metric("root_cause_fixes", "root causes the CX team fixed", lambda d: d.root_cause_fixes),
+    Metric(
+        "handoffs",
+        "support contacts on a different system than the previous interaction",
+        lambda d: d.activity.handoffs,
+    ),
+    Metric(
+        "context_losses",
+        "hand-offs where the customer's context was lost",
+        lambda d: d.activity.context_losses,
+    ),
+    Metric("gave_up", "customers who gave up on an unresolved issue", lambda d: d.activity.gave_up),
+    Metric(
+        "notices",
+        "failed partner jobs the customer was warned of in advance",
+        lambda d: d.activity.notices,
+    ),
+    *_stage_metrics(),
+    Metric("revenue", "revenue from active customers", lambda d: d.revenue),
+    Metric(
+        "cost_to_serve",
+        "workforce, hiring, systems and partner costs",
+        lambda d: d.cost_to_serve,
+    ),
+    Metric("acquisition_spend", "marketing and acquisition costs", lambda d: d.acquisition_spend),
+    Metric("cost", "all costs", lambda d: d.cost_to_serve + d.acquisition_spend),
+    Metric(
+        "profit",
+        "revenue - cost",
+        lambda d: d.revenue - d.cost_to_serve - d.acquisition_spend,
+    ),
+)
+"""Every daily metric, in column order."""
+
+METRICS: dict[str, str] = {metric.name: metric.meaning for metric in TABLE}
+"""Every daily metric, in column order, with its meaning."""
+
+
 class MetricsRecorder:
-    """Preallocated table of daily metrics.
+    """Preallocated table of daily metrics, and run totals of the day's activity counts.
+
+    It is also the model's ``datacollector``: Mesa's tools (``mesa.batch_run``) read the
+    daily metrics from ``model_vars`` (one list per metric) at the days it recorded.
 
     Args:
         days: Number of days the run will record.
@@ -97,21 +311,20 @@ class MetricsRecorder:
 
     def __init__(self, days: int) -> None:
         self._names = tuple(METRICS)
-        self._column = {name: i for i, name in enumerate(self._names)}
         self._rows = np.zeros((max(days, 1), len(self._names)))
         self._days = 0
+        self.totals: dict[str, float] = {}
+        """Run totals of the journeys' and contacts' counts (for pooled ratios)."""
 
-    def record(self, values: dict[str, float]) -> None:
-        """Record one day; every metric must be given, and nothing else."""
-        if values.keys() != self._column.keys():
-            missing = set(self._column) - set(values)
-            extra = set(values) - set(self._column)
-            raise KeyError(f"metrics mismatch: missing {sorted(missing)}, unknown {sorted(extra)}")
+    def record(self, day: Day) -> None:
+        """Record one day: every metric of :data:`TABLE`, and the activity's totals."""
+        for key, value in day.activity.as_dict().items():
+            self.totals[key] = self.totals.get(key, 0) + value
         if self._days == len(self._rows):  # stepped past the planned days: grow
             self._rows = np.vstack([self._rows, np.zeros_like(self._rows)])
         row = self._rows[self._days]
-        for name, value in values.items():
-            row[self._column[name]] = value
+        for column, metric in enumerate(TABLE):
+            row[column] = metric.value(day)
         self._days += 1
 
     def frame(self) -> pd.DataFrame:
@@ -120,78 +333,22 @@ class MetricsRecorder:
         df.index = pd.RangeIndex(1, self._days + 1, name="day")
         return df
 
+    # --- what Mesa's tools read from a data collector ----------------------------------
 
-LAST30 = (
-    "nps_measured",
-    "nps_contacts_true",
-    "nps_relationship",
-    "csat_measured",
-    "csat_contacts_true",
-    "employee_skill",
-    "employee_alignment",
-)
-"""Daily metrics summarised by their mean over the last 30 days."""
+    @property
+    def model_vars(self) -> dict[str, list[float]]:
+        """Each metric's values, one per recorded day (as ``DataCollector.model_vars``)."""
+        rows = self._rows[: self._days]
+        return {name: rows[:, i].tolist() for i, name in enumerate(self._names)}
 
+    @property
+    def _collection_steps(self) -> list[int]:
+        """The model steps (days) recorded, as Mesa's ``DataCollector`` keeps them."""
+        return list(range(1, self._days + 1))
 
-def summarise(
-    cfg: CXSimConfig, totals: dict[str, float], metrics: pd.DataFrame, customers: pd.DataFrame
-) -> dict:
-    """Totals and averages of a run.
+    _agent_records: dict[int, Any] = {}  # noqa: RUF012  customers are columns, not agents
+    _agenttype_records: dict[Any, Any] = {}  # noqa: RUF012
 
-    Ratios (CSAT, effort, FCR, handling and waiting time) are pooled over the run, the
-    sum of numerators over the sum of denominators, so quiet days do not count as zeros.
-
-    Args:
-        cfg: The configuration that ran.
-        totals: Run totals of the journeys' and contacts' counts (the model's ``totals``).
-        metrics: The daily metrics.
-        customers: The per-customer table (``CXEcosystemModel.customer_table``).
-    """
-    t = totals
-
-    def pooled(numerator: str, denominator: str) -> float:
-        return ratio(t.get(numerator, 0), t.get(denominator, 0))
-
-    customer_days = float(metrics["active_customers"].sum())
-    churned = int(metrics["churn"].sum())
-    initial = customers[customers["acquired_day"] == 0]
-    tail = metrics.tail(min(30, len(metrics)))
-    margin = float(metrics["revenue"].sum() - metrics["cost_to_serve"].sum())
-    contacts = float(metrics["contacts"].sum())
-    return {
-        "seed": cfg.seed,
-        "days": cfg.days,
-        "customers_initial": cfg.customers.n,
-        "customers_final": int(metrics["active_customers"].iloc[-1]),
-        "acquired": int(metrics["acquisitions"].sum()),
-        "churned": churned,
-        "churned_by_cause": {k: int(metrics[f"churn_{k}"].sum()) for k in CHURN_CAUSES},
-        "retention_initial_cohort": float((~initial["churned"]).mean()) if len(initial) else 0.0,
-        "annual_churn_rate": 365.0 * churned / customer_days if customer_days else 0.0,
-        "nps_true_last30": float(tail["nps_true"].mean()),
-        "csat_true": pooled("csat_satisfied", "journeys_closed"),
-        "customer_effort": pooled("effort_sum", "moments"),
-        "satisfaction_last30": float(tail["satisfaction"].mean()),
-        "contacts": int(contacts),
-        "repeat_contact_share": pooled("repeat_contacts", "contacts"),
-        "first_contact_resolution": pooled("first_contact_resolved", "first_contacts"),
-        "avg_handling_time": pooled("handle_minutes", "served"),
-        "waiting_time": pooled("wait_minutes", "staffed_contacts"),
-        "employee_utilisation": float(metrics["employee_utilisation"].mean()),
-        # what management sees (survey metrics are already rolling windows)
-        **{f"{k}_last30": float(tail[k].mean()) for k in LAST30},
-        "first_contact_resolution_measured": float(
-            metrics["first_contact_resolution_measured"].mean()
-        ),
-        "avg_handling_time_measured": float(metrics["avg_handling_time_measured"].mean()),
-        # the workforce and the feedback loop
-        "employee_satisfaction": float(metrics["employee_satisfaction"].mean()),
-        "employee_stress": float(metrics["employee_stress"].mean()),
-        "employee_quits": int(metrics["employee_quits"].sum()),
-        "escalations": int(metrics["escalations"].sum()),
-        "root_cause_fixes": int(metrics["root_cause_fixes"].sum()),
-        "revenue": float(metrics["revenue"].sum()),
-        "cost": float(metrics["cost"].sum()),
-        "profit": float(metrics["profit"].sum()),
-        "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
-    }
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """The daily metrics (as ``DataCollector.get_model_vars_dataframe``)."""
+        return self.frame()

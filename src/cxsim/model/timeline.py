@@ -28,14 +28,10 @@ and competitor pull are churn's ``market`` cause.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from cxsim.config.schema import EventConfig, ScenarioConfig
-
-if TYPE_CHECKING:
-    from cxsim.model import CXEcosystemModel
+from cxsim.engine.levers import Levers
 
 
 class Timeline:
@@ -43,16 +39,37 @@ class Timeline:
 
     Args:
         scenario: The scenario config (validated).
-        model: The model whose levers the events move.
+        levers: The levers the events move (their values now are business as usual).
+        systems: The systems' names, in the order of the levers' arrays.
+        partners: The partners' names, likewise.
+        touchpoints: The touchpoints' names, likewise.
     """
 
-    def __init__(self, scenario: ScenarioConfig, model: CXEcosystemModel) -> None:
+    def __init__(
+        self,
+        scenario: ScenarioConfig,
+        levers: Levers,
+        *,
+        systems: list[str],
+        partners: list[str],
+        touchpoints: list[str],
+    ) -> None:
         self.events = list(scenario.events)
-        self.levers = model.levers
-        self.baseline = model.levers.copy()
-        self._systems = list(model.config.environment.systems)
-        self._partners = list(model.config.partners)
-        self._touchpoints = list(model.touchpoints.names)
+        self.levers = levers
+        self.baseline = levers.copy()
+        """Business as usual: what the levers are reset to each morning."""
+        self._systems = systems
+        self._partners = partners
+        self._touchpoints = touchpoints
+
+    def rebase(self, **levers: np.ndarray) -> None:
+        """Lasting changes to business as usual (a root-cause fix): new baseline arrays.
+
+        Args:
+            levers: Lever name -> its new baseline values (e.g. ``quality=...``).
+        """
+        for name, values in levers.items():
+            getattr(self.baseline, name)[:] = values
 
     @staticmethod
     def active(event: EventConfig, day: int) -> bool:

@@ -1,0 +1,85 @@
+"""The run's summary: totals and averages of the daily metrics, for tables and sweeps."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cxsim.config import CXSimConfig
+from cxsim.ecosystem.customers import CHURN_CAUSES
+from cxsim.ecosystem.finance import lifetime_value
+from cxsim.model.metrics import ratio
+
+LAST30 = (
+    "nps_measured",
+    "nps_contacts_true",
+    "nps_relationship",
+    "csat_measured",
+    "csat_contacts_true",
+    "employee_skill",
+    "employee_alignment",
+)
+"""Daily metrics summarised by their mean over the last 30 days."""
+
+
+def summarise(
+    cfg: CXSimConfig, totals: dict[str, float], metrics: pd.DataFrame, customers: pd.DataFrame
+) -> dict:
+    """Totals and averages of a run.
+
+    Ratios (CSAT, effort, FCR, handling and waiting time) are pooled over the run, the
+    sum of numerators over the sum of denominators, so quiet days do not count as zeros.
+
+    Args:
+        cfg: The configuration that ran.
+        totals: Run totals of the journeys' and contacts' counts (the model's ``totals``).
+        metrics: The daily metrics.
+        customers: The per-customer table (``CXEcosystemModel.customer_table``).
+    """
+    t = totals
+
+    def pooled(numerator: str, denominator: str) -> float:
+        return ratio(t.get(numerator, 0), t.get(denominator, 0))
+
+    customer_days = float(metrics["active_customers"].sum())
+    churned = int(metrics["churn"].sum())
+    initial = customers[customers["acquired_day"] == 0]
+    tail = metrics.tail(min(30, len(metrics)))
+    margin = float(metrics["revenue"].sum() - metrics["cost_to_serve"].sum())
+    contacts = float(metrics["contacts"].sum())
+    return {
+        "seed": cfg.seed,
+        "days": cfg.days,
+        "customers_initial": cfg.customers.n,
+        "customers_final": int(metrics["active_customers"].iloc[-1]),
+        "acquired": int(metrics["acquisitions"].sum()),
+        "churned": churned,
+        "churned_by_cause": {k: int(metrics[f"churn_{k}"].sum()) for k in CHURN_CAUSES},
+        "retention_initial_cohort": float((~initial["churned"]).mean()) if len(initial) else 0.0,
+        "annual_churn_rate": 365.0 * churned / customer_days if customer_days else 0.0,
+        "nps_true_last30": float(tail["nps_true"].mean()),
+        "csat_true": pooled("csat_satisfied", "journeys_closed"),
+        "customer_effort": pooled("effort_sum", "moments"),
+        "satisfaction_last30": float(tail["satisfaction"].mean()),
+        "contacts": int(contacts),
+        "repeat_contact_share": pooled("repeat_contacts", "contacts"),
+        "first_contact_resolution": pooled("first_contact_resolved", "first_contacts"),
+        "avg_handling_time": pooled("handle_minutes", "served"),
+        "waiting_time": pooled("wait_minutes", "staffed_contacts"),
+        "employee_utilisation": float(metrics["employee_utilisation"].mean()),
+        # what management sees (survey metrics are already rolling windows)
+        **{f"{k}_last30": float(tail[k].mean()) for k in LAST30},
+        "first_contact_resolution_measured": float(
+            metrics["first_contact_resolution_measured"].mean()
+        ),
+        "avg_handling_time_measured": float(metrics["avg_handling_time_measured"].mean()),
+        # the workforce and the feedback loop
+        "employee_satisfaction": float(metrics["employee_satisfaction"].mean()),
+        "employee_stress": float(metrics["employee_stress"].mean()),
+        "employee_quits": int(metrics["employee_quits"].sum()),
+        "escalations": int(metrics["escalations"].sum()),
+        "root_cause_fixes": int(metrics["root_cause_fixes"].sum()),
+        "revenue": float(metrics["revenue"].sum()),
+        "cost": float(metrics["cost"].sum()),
+        "profit": float(metrics["profit"].sum()),
+        "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
+    }
