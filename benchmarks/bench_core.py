@@ -128,8 +128,8 @@ def measure_once(model: str, customers: int, days: int) -> dict[str, float]:
         built = time.perf_counter()
         sim.run()
         build, run = built - start, time.perf_counter() - built
-        if sim.steps != days:
-            raise RuntimeError(f"model ran {sim.steps} days, expected {days}")
+        if sim.day != days:
+            raise RuntimeError(f"model ran {sim.day} days, expected {days}")
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "build_seconds": build,

@@ -3,8 +3,13 @@ import pytest
 
 import cxsim
 from cxsim.config import ChurnConfig
-from cxsim.ecosystem.churn import attribute_causes, daily_hazard, hazard_terms, sbg_survival
-from cxsim.model.model import CAUSE_CODES
+from cxsim.ecosystem.churn import (
+    CAUSE_CODES,
+    attribute_causes,
+    daily_hazard,
+    hazard_terms,
+    sbg_survival,
+)
 
 
 def _terms(cfg=None, **kw):

@@ -29,9 +29,9 @@ def test_model_steps_like_any_mesa_model():
     model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=300", "days=10"]))
     model.step()
     model.step()
-    assert model.steps == 2 and len(model.metrics()) == 2
+    assert model.day == 2 and len(model.metrics()) == 2
     model.run()
-    assert model.steps == 10
+    assert model.day == 10
     assert len(model.agents) == len(model.partners) + len(model.environment.systems)
 
 
