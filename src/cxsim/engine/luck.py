@@ -4,7 +4,7 @@ Common random numbers need customer ``i``'s draw for a part of a day to be the s
 every scenario run with the same seed, whoever else is drawing. Drawing one number per
 customer ever acquired and picking the few needed does that, but costs a pass over a
 million numbers to use a few thousand. Here a single draw from the model's generator
-(positioned per day and part, see :meth:`cxsim.model.CXEcosystemModel.seek`) becomes a
+(positioned per day and part, see :meth:`cxsim.engine.streams.DayStreams.part`) becomes a
 key, and customer ``i``'s uniform is a hash of the key and ``i``: SplitMix64's output
 function (Steele, Lea & Flood 2014) over the counter ``key + (i + 1) * golden``, the
 generator that seeds xoshiro and passes BigCrush.

@@ -2,7 +2,7 @@
 
 :func:`run_scenarios` runs every scenario with the same list of seeds, so replication
 ``r`` of each scenario shares its random numbers with replication ``r`` of the baseline
-(common random numbers; see :meth:`cxsim.model.CXEcosystemModel.seek`), in parallel over
+(common random numbers; see :mod:`cxsim.engine.streams`), in parallel over
 worker processes. Differences to the baseline are taken per replication, which is why
 their confidence intervals are much narrower than those of two independent means.
 :func:`compare` is the one-line form that returns the tidy table of effects.
