@@ -75,24 +75,16 @@ class Metric:
     value: Callable[[Day], float]
 
 
-def _stage_metrics() -> list[Metric]:
-    experience = [
+def _per_stage(name: str, meaning: str, sums: str) -> list[Metric]:
+    """One metric per journey stage: ``sums`` (a field of the activity) per moment there."""
+    return [
         Metric(
-            f"experience_{stage}",
-            f"mean experience of {stage} moments (negative hurts)",
-            lambda d, i=i: ratio(d.activity.stage_value[i], d.activity.stage_moments[i]),
+            f"{name}_{stage}",
+            meaning.format(stage=stage),
+            lambda d, i=i: ratio(getattr(d.activity, sums)[i], d.activity.stage_moments[i]),
         )
         for i, stage in enumerate(STAGES)
     ]
-    failures = [
-        Metric(
-            f"failures_{stage}",
-            f"share of {stage} moments that were must-be failures",
-            lambda d, i=i: ratio(d.activity.stage_failures[i], d.activity.stage_moments[i]),
-        )
-        for i, stage in enumerate(STAGES)
-    ]
-    return experience + failures
 
 
 TABLE: tuple[Metric, ...] = (
@@ -278,7 +270,10 @@ TABLE: tuple[Metric, ...] = (
         "failed partner jobs the customer was warned of in advance",
         lambda d: d.activity.notices,
     ),
-    *_stage_metrics(),
+    *_per_stage("experience", "mean experience of {stage} moments (negative hurts)", "stage_value"),
+    *_per_stage(
+        "failures", "share of {stage} moments that were must-be failures", "stage_failures"
+    ),
     Metric("revenue", "revenue from active customers", lambda d: d.revenue),
     Metric(
         "cost_to_serve",
