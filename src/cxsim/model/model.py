@@ -101,7 +101,13 @@ class CXEcosystemModel(mesa.Model):
             vision_communication=cfg.organisation.vision_communication,
             trait_hiring=cfg.organisation.trait_hiring,
         )
-        self.timeline = Timeline(cfg.scenario, self)
+        self.timeline = Timeline(
+            cfg.scenario,
+            self.levers,
+            systems=cfg.environment.systems,
+            partners=cfg.partners,
+            touchpoints=tps.names,
+        )
         # Days draw from fixed positions after the draws that built the model.
         self.streams = DayStreams(self.rng)
         self.journeys = JourneyEngine(
