@@ -3,7 +3,8 @@
 Every word a config, a metric or a result may use is defined here, once. The event
 table (:data:`EVENTS`) says for each kind of scenario event what its target names, what
 value it takes and which lever it moves; the validator (:mod:`cxsim.config.validate`),
-the timeline (:mod:`cxsim.model.timeline`) and the README's table are to be driven by it.
+the timeline (:mod:`cxsim.model.timeline`) and the README's table
+(:func:`events_markdown`) are all driven by it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,22 @@ Target = Literal["system", "partner", "touchpoint", "system_pair", "scheme", "pr
 """What an event's ``target`` names."""
 
 
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(f"`{w}`" for w in words)
+
+
+TARGET_WORDS: dict[Target, str] = {
+    "system": "a system",
+    "partner": "a partner",
+    "touchpoint": "a touchpoint",
+    "system_pair": "`a+b` (two systems) or `*`",
+    "scheme": f"a scheme: {_words(SCHEMES)}",
+    "programme": _words(PROGRAMMES),
+    "none": "–",
+}
+"""How the README names each kind of target."""
+
+
 @dataclass(frozen=True)
 class EventKind:
     """One kind of scenario event.
@@ -66,6 +83,14 @@ class EventKind:
     description: str
     optional: bool = False
     default: float | None = None
+
+    def value_words(self) -> str:
+        """The description, with what an omitted value means."""
+        if not self.optional:
+            return self.description
+        if self.default is None:
+            return f"{self.description} (default: keep the current one)"
+        return f"{self.description} (default {self.default:g})"
 
 
 _SHARE = Interval(0.0, 1.0)
@@ -121,3 +146,21 @@ EVENTS: dict[str, EventKind] = {
 
 EVENT_KINDS = tuple(EVENTS)
 """What a scenario event can do; :data:`EVENTS` has each kind's target and value."""
+
+
+def events_markdown() -> str:
+    """The README's table of event kinds (Markdown), generated from :data:`EVENTS`.
+
+    Example:
+        >>> print(events_markdown().splitlines()[2])
+        | `outage` | a system | share of the day it is down (default 1) | >= 0 and <= 1 |
+    """
+    rows = [
+        "| kind | target | value while active | allowed value |",
+        "|---|---|---|---|",
+        *(
+            f"| `{k.name}` | {TARGET_WORDS[k.target]} | {k.value_words()} | {k.value.span()} |"
+            for k in EVENTS.values()
+        ),
+    ]
+    return "\n".join(rows)
