@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxsim.config import STAGES, CXSimConfig
-from cxsim.ecosystem.customers import CHURN_CAUSES
+from cxsim.config import CHURN_CAUSES, STAGES, CXSimConfig
 from cxsim.ecosystem.finance import lifetime_value
 
 METRICS: dict[str, str] = {
