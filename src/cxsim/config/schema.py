@@ -93,7 +93,8 @@ class ExperienceConfig:
     trust_loss: float = prob(0.10)
     engagement_gain: float = nonneg(0.2)
     engagement_drift_days: float = positive(180.0)
-    recommend_weights: list[float] = weights(0.5, 0.3, 0.2)  # noqa: RUF009 (a field())
+    # weights() returns a field with a default_factory: no list is shared (ruff cannot tell)
+    recommend_weights: list[float] = weights(0.5, 0.3, 0.2)  # noqa: RUF009
     """Weights of satisfaction, trust and engagement in the likelihood to recommend."""
     recommend_reference: float = prob(0.8)
     """Likelihood to recommend (/10) of a customer whose attitudes sit at their references."""
