@@ -1,7 +1,10 @@
 import pytest
 
 import cxsim
+import cxsim.config
 from cxsim import ConfigError
+from cxsim.config import vocabulary
+from cxsim.config.rules import Interval, Options, Weights
 
 
 @pytest.mark.parametrize(
@@ -53,3 +56,82 @@ def test_defaults_are_valid_and_typed():
 )
 def test_shipped_config_groups_compose(group):
     cxsim.load_config([group])
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "expected"),
+    [
+        (Interval(0.0, 1.0), 1.5, "k=1.5: must be a number >= 0 and <= 1"),
+        (Interval(1), 0, "k=0: must be an integer >= 1"),
+        (Interval(0.0, lo_open=True), 0.0, "k=0.0: must be a number > 0"),
+        (Interval(0.0), float("inf"), "k=inf: must be a number >= 0"),
+        (Options(("a", "b")), "c", "k='c': must be one of a, b"),
+        (Weights(2), [1.0, -1.0], "k=[1.0, -1.0]: must be 2 non-negative numbers"),
+    ],
+)
+def test_rules_raise_one_line_naming_key_value_and_what_is_allowed(rule, value, expected):
+    with pytest.raises(ConfigError) as err:
+        rule.check("k", value)
+    assert str(err.value) == f"invalid config: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("rule", "value"), [(Interval(0.0, 1.0), 1.0), (Interval(0.0), None), (Weights(1), [0.0])]
+)
+def test_rules_let_allowed_values_pass(rule, value):
+    rule.check("k", value)
+
+
+# every name `from cxsim.config import ...` gave before the config floor was split
+NAMES_BEFORE_THE_SPLIT = [
+    "AcquisitionConfig",
+    "CXSimConfig",
+    "CXTeamConfig",
+    "ChurnConfig",
+    "ConfigError",
+    "CultureConfig",
+    "CustomersConfig",
+    "EVENT_KINDS",
+    "EmployeesConfig",
+    "EnablersConfig",
+    "EnvironmentConfig",
+    "EventConfig",
+    "ExperienceConfig",
+    "FinanceConfig",
+    "IncentivesConfig",
+    "MeasurementConfig",
+    "NetworkConfig",
+    "OrganisationConfig",
+    "PROGRAMMES",
+    "PartnerConfig",
+    "SCHEMES",
+    "STAGES",
+    "ScenarioConfig",
+    "SegmentConfig",
+    "SystemConfig",
+    "TouchpointConfig",
+    "between",
+    "check_configs",
+    "choice",
+    "config_dir",
+    "config_error",
+    "load_config",
+    "nonneg",
+    "positive",
+    "prob",
+    "register",
+    "validate",
+]
+
+
+@pytest.mark.parametrize("name", NAMES_BEFORE_THE_SPLIT)
+def test_names_of_the_config_package_stay_importable(name):
+    assert hasattr(cxsim.config, name)
+
+
+def test_words_have_one_home_and_their_old_homes_still_give_them():
+    from cxsim.ecosystem import acquisition, customers
+
+    assert customers.CHURN_CAUSES is vocabulary.CHURN_CAUSES
+    assert (acquisition.PROMOTER, acquisition.PASSIVE, acquisition.DETRACTOR) == (1, 2, 3)
+    assert [vocabulary.VOICES[v] for v in (1, 2, 3)] == ["promoter", "passive", "detractor"]

@@ -9,6 +9,9 @@ import pytest
 
 import cxsim
 from cxsim import ConfigError
+from cxsim.config import EVENTS, EventConfig, ScenarioConfig
+from cxsim.engine.levers import Levers
+from cxsim.model.timeline import Timeline
 from cxsim.studies.scenarios import effect
 from cxsim.studies.stats import mean_ci
 
@@ -71,6 +74,53 @@ def test_integration_change_breaks_and_restores_handoffs():
         model.step()
         levels.append(model.environment.integration[pair])
     assert levels == [1.0, 0.0, 1.0]
+
+
+def test_every_event_kind_moves_its_lever_from_the_levers_and_names_alone():
+    levers = Levers(
+        forced_down=np.zeros(3),
+        reliability=np.array([0.9]),
+        quality=np.array([0.7, 0.8]),
+        integration=np.eye(3),
+        staffing_ratio=0.25,
+        price_change=0.0,
+        market_pull=0.0,
+        scheme="none",
+        strength=0.0,
+        training=0.0,
+        vision_communication=0.3,
+        trait_hiring=0.0,
+    )
+    day2 = [
+        EventConfig(kind="outage", target="crm", start=2, end=2),
+        EventConfig(kind="partner_disruption", target="courier", start=2, end=2, value=0.5),
+        EventConfig(kind="quality_change", target="shop", start=2, end=2, value=0.4),
+        EventConfig(kind="integration_change", target="crm+web", start=2, end=2, value=0.2),
+        EventConfig(kind="staffing_change", start=2, end=2, value=0.4),
+        EventConfig(kind="price_change", start=2, end=2, value=0.1),
+        EventConfig(kind="competitor_campaign", start=2, end=2, value=0.3),
+        EventConfig(kind="incentive_switch", target="fcr", start=2, end=2),
+        EventConfig(kind="programme", target="training", start=2, end=2, value=0.9),
+    ]
+    every = EventConfig(kind="integration_change", target="*", start=3, end=3, value=0.1)
+    assert {ev.kind for ev in day2} == set(EVENTS)  # a new kind needs a line here
+    timeline = Timeline(
+        ScenarioConfig(events=[*day2, every]),
+        levers,
+        systems=("web", "crm"),
+        partners=("courier",),
+        touchpoints=("app", "shop"),
+    )
+    timeline.apply(2)
+    assert list(levers.forced_down) == [0.0, 1.0, 0.0]  # an outage's default: all day
+    assert (levers.reliability[0], list(levers.quality)) == (0.5, [0.7, 0.4])
+    assert levers.integration[0, 1] == levers.integration[1, 0] == 0.2
+    assert (levers.staffing_ratio, levers.price_change, levers.market_pull) == (0.4, 0.1, 0.3)
+    assert (levers.scheme, levers.strength) == ("fcr", 0.0)  # no value: strength kept
+    assert (levers.training, levers.vision_communication) == (0.9, 0.3)
+    timeline.apply(3)
+    assert levers.integration.tolist() == [[1, 0.1, 0], [0.1, 1, 0], [0, 0, 1]]
+    assert (levers.reliability[0], levers.scheme, levers.training) == (0.9, "none", 0.0)
 
 
 @pytest.mark.parametrize(

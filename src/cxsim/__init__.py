@@ -32,7 +32,8 @@ warnings.filterwarnings("ignore", message="IProgress not found")
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports them
     from cxsim.config.compose import load_config
-    from cxsim.config.schema import ConfigError, CXSimConfig
+    from cxsim.config.rules import ConfigError
+    from cxsim.config.schema import CXSimConfig
     from cxsim.model.metrics import METRICS
     from cxsim.model.model import CXEcosystemModel
     from cxsim.simulation import RunResult, run
@@ -42,7 +43,7 @@ _PUBLIC: dict[str, str] = {
     "METRICS": "cxsim.model.metrics",
     "CXEcosystemModel": "cxsim.model.model",
     "CXSimConfig": "cxsim.config.schema",
-    "ConfigError": "cxsim.config.schema",
+    "ConfigError": "cxsim.config.rules",
     "RunResult": "cxsim.simulation",
     "ScenarioRuns": "cxsim.studies.scenarios",
     "compare": "cxsim.studies.scenarios",

@@ -19,7 +19,9 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from cxsim.config.schema import ConfigError, CXSimConfig, register, validate
+from cxsim.config.rules import ConfigError
+from cxsim.config.schema import CXSimConfig, register
+from cxsim.config.validate import validate
 
 
 def config_dir() -> Path:
@@ -149,7 +151,7 @@ def check_configs(
         >>> check_configs([["days=30"], ["days=0"]])
         Traceback (most recent call last):
         ...
-        cxsim.config.ConfigError: invalid config: days=0: must be an integer >= 1
+        cxsim.config.rules.ConfigError: invalid config: days=0: must be an integer >= 1
     """
     parser = OverridesParser.create()
     composed: dict[tuple[str, ...], DictConfig] = {}

@@ -1,64 +1,19 @@
-"""Configuration schema: dataclasses registered in Hydra's ConfigStore, and their validation.
+"""Configuration schema: one dataclass per section, registered in Hydra's ConfigStore.
 
-Every field carries its allowed range in its metadata, so one walker (:func:`validate`)
-checks the whole tree and reports the first bad value as ``key=value: what is allowed``.
-Cross-field rules (segment shares sum to one, touchpoints name systems that exist, ...)
-are checked after the ranges. YAML files under ``configs/`` fill the collections
-(segments, touchpoints, systems, partners); scalar defaults live here, once.
+Each field states its default and, through a field helper (:mod:`cxsim.config.rules`),
+the rule its values must pass; :func:`cxsim.config.validate.validate` checks them. YAML
+files under ``configs/`` fill the collections (segments, touchpoints, systems, partners);
+scalar defaults live here, once.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
 
-STAGES = ("purchase", "delivery", "use", "support")
-"""Journey stages in the order a journey passes through them."""
-
-
-class ConfigError(ValueError):
-    """A configuration value is not allowed. ``str(err)`` is one line for the user."""
-
-    def __init__(self, key: str, value: Any, allowed: str) -> None:
-        self.key, self.value, self.allowed = key, value, allowed
-        super().__init__(f"invalid config: {key}={value!r}: {allowed}")
-
-
-# --- field helpers: a default plus the rule the validator enforces -------------------------
-
-
-def _rule(default: Any, rule: dict[str, Any]) -> Any:
-    return field(default=default, metadata=rule)
-
-
-def between(default: float, lo: float, hi: float | None = None, *, lo_open: bool = False) -> Any:
-    """A number in [lo, hi] (or (lo, hi] when ``lo_open``); ``hi=None`` means unbounded."""
-    return _rule(default, {"lo": lo, "hi": hi, "lo_open": lo_open})
-
-
-def prob(default: float) -> Any:
-    """A probability or share in [0, 1]."""
-    return between(default, 0.0, 1.0)
-
-
-def nonneg(default: float) -> Any:
-    """A number >= 0."""
-    return between(default, 0.0)
-
-
-def positive(default: float) -> Any:
-    """A number > 0."""
-    return between(default, 0.0, lo_open=True)
-
-
-def choice(default: str, options: tuple[str, ...]) -> Any:
-    """One of a fixed set of words."""
-    return _rule(default, {"choices": options})
-
+from cxsim.config.rules import between, choice, nonneg, positive, prob, weights
+from cxsim.config.vocabulary import EVENT_KINDS, NETWORK_KINDS, SCHEMES, STAGES
 
 # --- customers -------------------------------------------------------------------------------
 
@@ -138,9 +93,8 @@ class ExperienceConfig:
     trust_loss: float = prob(0.10)
     engagement_gain: float = nonneg(0.2)
     engagement_drift_days: float = positive(180.0)
-    recommend_weights: list[float] = field(
-        default_factory=lambda: [0.5, 0.3, 0.2], metadata={"weights": 3}
-    )
+    # weights() returns a field with a default_factory: no list is shared (ruff cannot tell)
+    recommend_weights: list[float] = weights(0.5, 0.3, 0.2)  # noqa: RUF009
     """Weights of satisfaction, trust and engagement in the likelihood to recommend."""
     recommend_reference: float = prob(0.8)
     """Likelihood to recommend (/10) of a customer whose attitudes sit at their references."""
@@ -202,7 +156,7 @@ class CustomersConfig:
 class NetworkConfig:
     """The social network among customers."""
 
-    kind: str = choice("small_world", ("small_world", "random", "mixed", "none"))
+    kind: str = choice("small_world", NETWORK_KINDS)
     mean_degree: int = between(10, 0)
     rewiring: float = prob(0.1)
 
@@ -254,10 +208,6 @@ class EmployeesConfig:
     """Job satisfaction at neutral alignment and the reference company's workload."""
     new_hire_alignment: float = prob(0.4)
     """Culture alignment of new hires (hiring for customer-centric traits raises it)."""
-
-
-SCHEMES = ("none", "aht", "fcr", "csat", "nps_punitive", "balanced")
-"""Incentive schemes: what the frontline is paid on (see :mod:`cxsim.ecosystem.incentives`)."""
 
 
 @dataclass
@@ -416,23 +366,13 @@ class FinanceConfig:
     discount_rate_per_year: float = between(0.1, 0.0, 1.0, lo_open=True)
 
 
-EVENT_KINDS = (
-    "outage",
-    "partner_disruption",
-    "quality_change",
-    "integration_change",
-    "staffing_change",
-    "price_change",
-    "competitor_campaign",
-    "incentive_switch",
-    "programme",
-)
-"""What a scenario event can do; :mod:`cxsim.model.timeline` has each kind's target and value."""
-
-
 @dataclass
 class EventConfig:
-    """One event of a scenario timeline, active from ``start`` to ``end`` (days, inclusive)."""
+    """One event of a scenario timeline, active from ``start`` to ``end`` (days, inclusive).
+
+    What each kind's target names and what its value may be is in the event table,
+    :data:`cxsim.config.vocabulary.EVENTS`.
+    """
 
     kind: str = choice("outage", EVENT_KINDS)
     start: int = between(1, 1)
@@ -441,7 +381,7 @@ class EventConfig:
     target: str = ""
     """System, partner or touchpoint the event hits; ``a+b`` (or ``*``) for integration."""
     value: float | None = None
-    """The event's level (reliability, quality, ...); an outage's default is 1 (fully down)."""
+    """The event's level (reliability, quality, ...); some kinds may omit it (an outage: 1)."""
 
 
 @dataclass
@@ -481,208 +421,3 @@ class CXSimConfig:
 def register() -> None:
     """Register the schema in Hydra's ConfigStore as ``cxsim_schema`` (idempotent)."""
     ConfigStore.instance().store(name="cxsim_schema", node=CXSimConfig)
-
-
-# --- validation ------------------------------------------------------------------------------
-
-
-def _check_value(key: str, value: Any, rule: dict[str, Any]) -> None:
-    if "choices" in rule:
-        if value not in rule["choices"]:
-            raise ConfigError(key, value, f"must be one of {', '.join(rule['choices'])}")
-        return
-    if "weights" in rule:
-        if len(value) != rule["weights"] or any(not math.isfinite(w) or w < 0 for w in value):
-            raise ConfigError(key, value, f"must be {rule['weights']} non-negative numbers")
-        return
-    if "lo" not in rule or value is None:  # None: the documented derived default
-        return
-    lo, hi, lo_open = rule["lo"], rule["hi"], rule["lo_open"]
-    kind = "an integer" if isinstance(value, int) else "a number"
-    span = f"{'>' if lo_open else '>='} {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
-    bad = (
-        (isinstance(value, float) and not math.isfinite(value))
-        or (value <= lo if lo_open else value < lo)
-        or (hi is not None and value > hi)
-    )
-    if bad:
-        raise ConfigError(key, value, f"must be {kind} {span}")
-
-
-def _walk(node: Any, prefix: str) -> None:
-    """Check every field of a dataclass tree against its metadata rule."""
-    for f in fields(node):
-        key = f"{prefix}{f.name}"
-        value = getattr(node, f.name)
-        if is_dataclass(value):
-            _walk(value, key + ".")
-        elif isinstance(value, dict):
-            for name, item in value.items():
-                if is_dataclass(item):
-                    _walk(item, f"{key}.{name}.")
-                elif isinstance(item, float) and not (math.isfinite(item) and item >= 0):
-                    raise ConfigError(f"{key}.{name}", item, "must be a number >= 0")
-        elif isinstance(value, list):
-            if f.metadata:
-                _check_value(key, value, f.metadata)
-            for i, item in enumerate(value):
-                if is_dataclass(item):
-                    _walk(item, f"{key}.{i}.")
-        elif f.metadata:
-            _check_value(key, value, f.metadata)
-
-
-def _cross_check(cfg: CXSimConfig) -> None:
-    """Rules that tie fields together: names must resolve, shares must add up."""
-    c = cfg.customers
-    if not c.segments:
-        raise ConfigError("customers.segments", {}, "must define at least one segment")
-    total = sum(s.share for s in c.segments.values())
-    if abs(total - 1.0) > 1e-6:
-        raise ConfigError("customers.segments.*.share", round(total, 6), "shares must sum to 1")
-    systems = cfg.environment.systems
-    tps = cfg.touchpoints
-    for stage in STAGES:
-        if not any(t.stage == stage for t in tps.values()):
-            raise ConfigError("touchpoints", sorted(tps), f"need at least one {stage} touchpoint")
-    for name, tp in tps.items():
-        if tp.system and tp.system not in systems:
-            raise ConfigError(
-                f"touchpoints.{name}.system", tp.system, f"must be one of {sorted(systems)}"
-            )
-        if tp.owner != "company" and tp.owner not in cfg.partners:
-            raise ConfigError(
-                f"touchpoints.{name}.owner",
-                tp.owner,
-                f"must be 'company' or a partner: {sorted(cfg.partners)}",
-            )
-        if tp.owner != "company" and tp.stage != "delivery":
-            raise ConfigError(
-                f"touchpoints.{name}.owner",
-                tp.owner,
-                f"partners perform delivery; {name} is a {tp.stage} touchpoint",
-            )
-        if tp.staffed and (tp.handle_minutes <= 0 or tp.stage != "support"):
-            raise ConfigError(
-                f"touchpoints.{name}.staffed",
-                True,
-                "staffed touchpoints must be support touchpoints with handle_minutes > 0",
-            )
-    for a, links in cfg.environment.integration.items():
-        for b, level in {a: 1.0, **links}.items():
-            if b not in systems:
-                key = "environment.integration" + (f".{a}" if b != a else "")
-                raise ConfigError(key + f".{b}", b, f"must be a system: {sorted(systems)}")
-            if not 0 <= level <= 1:
-                raise ConfigError(f"environment.integration.{a}.{b}", level, "must be in [0, 1]")
-    for seg_name, seg in c.segments.items():
-        for kind in ("channels", "expectations"):
-            for tp_name in getattr(seg, kind):
-                if tp_name not in tps:
-                    raise ConfigError(
-                        f"customers.segments.{seg_name}.{kind}.{tp_name}",
-                        tp_name,
-                        f"must name a touchpoint: {sorted(tps)}",
-                    )
-        for v_name, v in seg.expectations.items():
-            if not 0 <= v <= 1:
-                raise ConfigError(
-                    f"customers.segments.{seg_name}.expectations.{v_name}", v, "must be in [0, 1]"
-                )
-        for stage in ("purchase", "support"):
-            options = [n for n, t in tps.items() if t.stage == stage]
-            if sum(seg.channels.get(n, 0.0) for n in options) <= 0:
-                raise ConfigError(
-                    f"customers.segments.{seg_name}.channels",
-                    dict(seg.channels),
-                    f"needs a positive weight on a {stage} touchpoint: {options}",
-                )
-    if c.acquisition.market_size is not None and c.acquisition.market_size < c.n:
-        raise ConfigError(
-            "customers.acquisition.market_size",
-            c.acquisition.market_size,
-            f"must be >= customers.n ({c.n})",
-        )
-
-
-_EVENT_VALUE_RANGE = {
-    "outage": (0.0, 1.0),
-    "partner_disruption": (0.0, 1.0),
-    "quality_change": (0.0, 1.0),
-    "integration_change": (0.0, 1.0),
-    "staffing_change": (0.0, None),
-    "price_change": (-0.99, None),
-    "competitor_campaign": (0.0, None),
-    "incentive_switch": (0.0, 1.0),
-    "programme": (0.0, 1.0),
-}
-
-
-def _event_targets(cfg: CXSimConfig, kind: str) -> list[str] | None:
-    """Allowed targets of an event kind (None: the kind takes no target)."""
-    systems = list(cfg.environment.systems)
-    return {
-        "outage": systems,
-        "partner_disruption": list(cfg.partners),
-        "quality_change": list(cfg.touchpoints),
-        "integration_change": ["*"] + [f"{a}+{b}" for a in systems for b in systems if a < b],
-        "incentive_switch": list(SCHEMES),
-        "programme": list(PROGRAMMES),
-    }.get(kind)
-
-
-PROGRAMMES = ("training", "vision_communication", "trait_hiring")
-"""Programmes an event can run (``programme`` events; value = intensity 0-1)."""
-
-
-def _check_events(cfg: CXSimConfig) -> None:
-    """Each event needs a target its kind can hit, a value in range and a sane window."""
-    for i, ev in enumerate(cfg.scenario.events):
-        key = f"scenario.events.{i}"
-        targets = _event_targets(cfg, ev.kind)
-        if targets is not None:
-            if ev.kind == "integration_change" and "+" in ev.target:
-                a, _, b = ev.target.partition("+")
-                ok = {a, b} <= set(cfg.environment.systems) and a != b
-            else:
-                ok = ev.target in targets
-            if not ok:
-                allowed = (
-                    "'*' or 'system_a+system_b'"
-                    if ev.kind == "integration_change"
-                    else (f"one of {', '.join(targets)}")
-                )
-                raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} needs {allowed}")
-        elif ev.target:
-            raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} takes no target")
-        lo, hi = _EVENT_VALUE_RANGE[ev.kind]
-        if ev.value is None and ev.kind not in ("outage", "incentive_switch"):
-            raise ConfigError(f"{key}.value", None, f"{ev.kind} needs a value")
-        if ev.value is not None and (
-            not math.isfinite(ev.value) or ev.value < lo or (hi is not None and ev.value > hi)
-        ):
-            span = f">= {lo:g}" + (f" and <= {hi:g}" if hi is not None else "")
-            raise ConfigError(f"{key}.value", ev.value, f"{ev.kind} value must be {span}")
-        if ev.end is not None and ev.end < ev.start:
-            raise ConfigError(f"{key}.end", ev.end, f"must be >= start ({ev.start})")
-
-
-def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
-    """Turn a composed config into typed dataclasses and check every value.
-
-    Args:
-        cfg: A config composed by Hydra (or an already typed :class:`CXSimConfig`).
-
-    Returns:
-        The typed, validated configuration.
-
-    Raises:
-        ConfigError: naming the first bad key, its value and what is allowed.
-    """
-    typed = cfg if isinstance(cfg, CXSimConfig) else OmegaConf.to_object(cfg)
-    if not isinstance(typed, CXSimConfig):  # a config not built on the schema
-        raise ConfigError("<root>", type(typed).__name__, "must be composed on cxsim_schema")
-    _walk(typed, "")
-    _cross_check(typed)
-    _check_events(typed)
-    return typed

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cxsim.config import AcquisitionConfig
+from cxsim.config.vocabulary import DETRACTOR, PASSIVE, PROMOTER
 from cxsim.ecosystem.customers import CustomerPopulation
 from cxsim.engine import compiled, kernels
 from cxsim.engine.streams import DayStreams
@@ -43,9 +44,6 @@ def talk(cfg: AcquisitionConfig, ltr: np.ndarray) -> np.ndarray:
         ltr >= 9, cfg.talk_promoter, np.where(ltr <= 6, cfg.talk_detractor, cfg.talk_passive)
     )
 
-
-PROMOTER, PASSIVE, DETRACTOR = 1, 2, 3
-"""Voices (0 is silent: not an active customer)."""
 
 _VOICE_OF_LTR = np.array([DETRACTOR] * 7 + [PASSIVE] * 2 + [PROMOTER] * 2, dtype=np.int8)
 

@@ -14,13 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxsim.config import CustomersConfig
+from cxsim.config.vocabulary import CHURN_CAUSES as CHURN_CAUSES  # its old home
 from cxsim.ecosystem.experience import judgement, remembered, update_peak
 from cxsim.engine import compiled, kernels
-
-CHURN_CAUSES = ("base", "experience", "contagion", "word_of_mouth", "market")
-"""Why a customer left: its own base propensity, bad remembered experiences, a defecting
-neighbour, negative word of mouth from its neighbours, or the market (a price rise, a
-competitor's pull)."""
 
 
 @dataclass(frozen=True)

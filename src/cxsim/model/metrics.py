@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.config import STAGES
-from cxsim.ecosystem.acquisition import DETRACTOR, PROMOTER
-from cxsim.ecosystem.customers import CHURN_CAUSES, nps_of_counts
+from cxsim.config import CHURN_CAUSES, STAGES
+from cxsim.config.vocabulary import DETRACTOR, PROMOTER
+from cxsim.ecosystem.customers import nps_of_counts
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.journeys import DayActivity
 from cxsim.ecosystem.measurement import Measured

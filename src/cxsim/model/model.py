@@ -22,11 +22,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from cxsim.config import CXSimConfig, validate
+from cxsim.config import CHURN_CAUSES, CXSimConfig, validate
 from cxsim.config.compose import load_config, override_value
 from cxsim.ecosystem.acquisition import Acquisition
 from cxsim.ecosystem.churn import ChurnProcess
-from cxsim.ecosystem.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable
+from cxsim.ecosystem.customers import CustomerPopulation, SegmentTable
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.environment import OperatingEnvironment
 from cxsim.ecosystem.finance import acquisition_spend, cost_to_serve, daily_revenue
@@ -110,9 +110,9 @@ class CXEcosystemModel(mesa.Model):
         self.timeline = Timeline(
             cfg.scenario,
             self.levers,
-            systems=list(cfg.environment.systems),
-            partners=list(cfg.partners),
-            touchpoints=list(tps.names),
+            systems=cfg.environment.systems,
+            partners=cfg.partners,
+            touchpoints=tps.names,
         )
         # Days draw from fixed positions after the draws that built the model.
         self.streams = DayStreams(self.rng)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cxsim.config import CXSimConfig
-from cxsim.ecosystem.customers import CHURN_CAUSES
+from cxsim.config import CHURN_CAUSES, CXSimConfig
 from cxsim.ecosystem.finance import lifetime_value
 from cxsim.model.metrics import ratio
 

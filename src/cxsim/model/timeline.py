@@ -6,31 +6,20 @@ each event active that day sets its lever. Events therefore end by themselves, o
 without bookkeeping, and a later event in the list wins over an earlier one on the same
 lever.
 
-==================== ============================ ======================================
-kind                 target                       value (while active)
-==================== ============================ ======================================
-outage               a system                     share of the day it is down (default 1)
-partner_disruption   a partner                    the partner's reliability
-quality_change       a touchpoint                 the touchpoint's quality
-integration_change   ``a+b`` systems, or ``*``    integration level of the pair(s)
-staffing_change      (none)                       employees per 1000 customers
-price_change         (none)                       relative price change (+0.1 = +10%)
-competitor_campaign  (none)                       log hazard ratio of churn (switching pull)
-incentive_switch     a scheme (``aht``, ``fcr`` …)  strength (default: keep the current one)
-programme            ``training``,                intensity (0-1)
-                     ``vision_communication``,
-                     ``trait_hiring``
-==================== ============================ ======================================
-
-A price change moves revenue and, through ``customers.churn.price_effect``, churn; price
-and competitor pull are churn's ``market`` cause.
+What each kind of event targets, what value it takes and which lever it moves is the
+event table, :data:`cxsim.config.vocabulary.EVENTS` (the README's table is generated from
+it). A price change moves revenue and, through ``customers.churn.price_effect``, churn;
+price and competitor pull are churn's ``market`` cause.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from cxsim.config.schema import EventConfig, ScenarioConfig
+from cxsim.config.vocabulary import EVENTS
 from cxsim.engine.levers import Levers
 
 
@@ -39,10 +28,10 @@ class Timeline:
 
     Args:
         scenario: The scenario config (validated).
-        levers: The levers the events move (their values now are business as usual).
-        systems: The systems' names, in the order of the levers' arrays.
-        partners: The partners' names, likewise.
-        touchpoints: The touchpoints' names, likewise.
+        levers: The levers the events move, in place; their values now are the baseline.
+        systems: The systems' names, in the order of the levers' system axes.
+        partners: The partners' names, in the order of ``levers.reliability``.
+        touchpoints: The touchpoints' names, in the order of ``levers.quality``.
     """
 
     def __init__(
@@ -50,17 +39,21 @@ class Timeline:
         scenario: ScenarioConfig,
         levers: Levers,
         *,
-        systems: list[str],
-        partners: list[str],
-        touchpoints: list[str],
+        systems: Iterable[str],
+        partners: Iterable[str],
+        touchpoints: Iterable[str],
     ) -> None:
         self.events = list(scenario.events)
         self.levers = levers
         self.baseline = levers.copy()
         """Business as usual: what the levers are reset to each morning."""
-        self._systems = systems
-        self._partners = partners
-        self._touchpoints = touchpoints
+        self._systems = list(systems)
+        # where a target's name sits on its lever's axis, by what the target names
+        self._position = {
+            "system": {name: i for i, name in enumerate(self._systems)},
+            "partner": {name: i for i, name in enumerate(partners)},
+            "touchpoint": {name: i for i, name in enumerate(touchpoints)},
+        }
 
     def rebase(self, **levers: np.ndarray) -> None:
         """Lasting changes to business as usual (a root-cause fix): new baseline arrays.
@@ -85,34 +78,25 @@ class Timeline:
         return today
 
     def _apply(self, ev: EventConfig) -> None:
+        """Set the lever of ``ev``'s kind (:data:`~cxsim.config.vocabulary.EVENTS`)."""
+        kind = EVENTS[ev.kind]
         lv = self.levers
-        match ev.kind:
-            case "outage":
-                lv.forced_down[self._systems.index(ev.target)] = (
-                    1.0 if ev.value is None else ev.value
-                )
-            case "partner_disruption":
-                lv.reliability[self._partners.index(ev.target)] = ev.value
-            case "quality_change":
-                lv.quality[self._touchpoints.index(ev.target)] = ev.value
-            case "integration_change":
-                if ev.target == "*":
-                    n = len(self._systems)
-                    lv.integration[:n, :n] = ev.value
-                    np.fill_diagonal(lv.integration, 1.0)
-                else:
-                    a, _, b = ev.target.partition("+")
-                    i, j = self._systems.index(a), self._systems.index(b)
-                    lv.integration[i, j] = lv.integration[j, i] = ev.value
-            case "staffing_change":
-                lv.staffing_ratio = ev.value
-            case "price_change":
-                lv.price_change = ev.value
-            case "competitor_campaign":
-                lv.market_pull = ev.value
-            case "incentive_switch":
-                lv.scheme = ev.target
-                if ev.value is not None:
-                    lv.strength = ev.value
-            case "programme":
-                setattr(lv, ev.target, ev.value)
+        if kind.target == "scheme":  # the target is the scheme put in force
+            lv.scheme = ev.target
+        value = kind.default if ev.value is None else ev.value
+        if value is None:  # an omitted value without a default: the lever keeps its own
+            return
+        if kind.target in self._position:  # one entry of the lever's array
+            getattr(lv, kind.lever)[self._position[kind.target][ev.target]] = value
+        elif kind.target == "system_pair":  # the integration matrix is symmetric
+            matrix = getattr(lv, kind.lever)
+            if ev.target == "*":  # every pair; a system keeps its own context whole
+                n = len(self._systems)
+                matrix[:n, :n] = value
+                np.fill_diagonal(matrix, 1.0)
+            else:
+                a, _, b = ev.target.partition("+")
+                i, j = self._position["system"][a], self._position["system"][b]
+                matrix[i, j] = matrix[j, i] = value
+        else:  # a whole lever: the kind's own, or the one the target names (programmes)
+            setattr(lv, kind.lever or ev.target, value)

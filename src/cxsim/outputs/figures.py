@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cxsim.ecosystem.customers import CHURN_CAUSES
+from cxsim.config import CHURN_CAUSES
 
 if TYPE_CHECKING:
     from cxsim.studies.scenarios import ScenarioRuns

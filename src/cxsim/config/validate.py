@@ -1,0 +1,185 @@
+"""Validation: a composed config becomes a typed :class:`CXSimConfig` whose every value is allowed.
+
+Three passes, each reporting the first bad value as one :class:`ConfigError` line
+(``key=value: what is allowed``): every field against the rule in its metadata (one
+walker over the dataclass tree), then the rules that tie fields together (shares add
+up, names resolve), then the scenario's events against the event table
+(:data:`cxsim.config.vocabulary.EVENTS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from cxsim.config.rules import RULE, ConfigError, Interval
+from cxsim.config.schema import CXSimConfig
+from cxsim.config.vocabulary import EVENTS, PROGRAMMES, SCHEMES, STAGES, Target
+
+_ENTRY = Interval(0.0)
+"""The rule of the numbers in a mapping (channel weights, expectations, scorecard weights)."""
+
+
+def _walk(node: Any, prefix: str) -> None:
+    """Check every field of a dataclass tree against the rule in its metadata."""
+    for f in fields(node):
+        key = f"{prefix}{f.name}"
+        value = getattr(node, f.name)
+        rule = f.metadata.get(RULE)
+        if is_dataclass(value):
+            _walk(value, key + ".")
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{name}.")
+                elif isinstance(item, float):
+                    _ENTRY.check(f"{key}.{name}", item)
+        elif isinstance(value, list):
+            if rule is not None:
+                rule.check(key, value)
+            for i, item in enumerate(value):
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{i}.")
+        elif rule is not None:
+            rule.check(key, value)
+
+
+def _cross_check(cfg: CXSimConfig) -> None:
+    """Rules that tie fields together: names must resolve, shares must add up."""
+    c = cfg.customers
+    if not c.segments:
+        raise ConfigError("customers.segments", {}, "must define at least one segment")
+    total = sum(s.share for s in c.segments.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ConfigError("customers.segments.*.share", round(total, 6), "shares must sum to 1")
+    systems = cfg.environment.systems
+    tps = cfg.touchpoints
+    for stage in STAGES:
+        if not any(t.stage == stage for t in tps.values()):
+            raise ConfigError("touchpoints", sorted(tps), f"need at least one {stage} touchpoint")
+    for name, tp in tps.items():
+        if tp.system and tp.system not in systems:
+            raise ConfigError(
+                f"touchpoints.{name}.system", tp.system, f"must be one of {sorted(systems)}"
+            )
+        if tp.owner != "company" and tp.owner not in cfg.partners:
+            raise ConfigError(
+                f"touchpoints.{name}.owner",
+                tp.owner,
+                f"must be 'company' or a partner: {sorted(cfg.partners)}",
+            )
+        if tp.owner != "company" and tp.stage != "delivery":
+            raise ConfigError(
+                f"touchpoints.{name}.owner",
+                tp.owner,
+                f"partners perform delivery; {name} is a {tp.stage} touchpoint",
+            )
+        if tp.staffed and (tp.handle_minutes <= 0 or tp.stage != "support"):
+            raise ConfigError(
+                f"touchpoints.{name}.staffed",
+                True,
+                "staffed touchpoints must be support touchpoints with handle_minutes > 0",
+            )
+    for a, links in cfg.environment.integration.items():
+        for b, level in {a: 1.0, **links}.items():
+            if b not in systems:
+                key = "environment.integration" + (f".{a}" if b != a else "")
+                raise ConfigError(key + f".{b}", b, f"must be a system: {sorted(systems)}")
+            if not 0 <= level <= 1:
+                raise ConfigError(f"environment.integration.{a}.{b}", level, "must be in [0, 1]")
+    for seg_name, seg in c.segments.items():
+        for kind in ("channels", "expectations"):
+            for tp_name in getattr(seg, kind):
+                if tp_name not in tps:
+                    raise ConfigError(
+                        f"customers.segments.{seg_name}.{kind}.{tp_name}",
+                        tp_name,
+                        f"must name a touchpoint: {sorted(tps)}",
+                    )
+        for v_name, v in seg.expectations.items():
+            if not 0 <= v <= 1:
+                raise ConfigError(
+                    f"customers.segments.{seg_name}.expectations.{v_name}", v, "must be in [0, 1]"
+                )
+        for stage in ("purchase", "support"):
+            options = [n for n, t in tps.items() if t.stage == stage]
+            if sum(seg.channels.get(n, 0.0) for n in options) <= 0:
+                raise ConfigError(
+                    f"customers.segments.{seg_name}.channels",
+                    dict(seg.channels),
+                    f"needs a positive weight on a {stage} touchpoint: {options}",
+                )
+    if c.acquisition.market_size is not None and c.acquisition.market_size < c.n:
+        raise ConfigError(
+            "customers.acquisition.market_size",
+            c.acquisition.market_size,
+            f"must be >= customers.n ({c.n})",
+        )
+
+
+def _targets(cfg: CXSimConfig, target: Target) -> list[str] | None:
+    """The names a target of this kind may take in ``cfg`` (None: no target at all)."""
+    systems = list(cfg.environment.systems)
+    return {
+        "system": systems,
+        "partner": list(cfg.partners),
+        "touchpoint": list(cfg.touchpoints),
+        "system_pair": ["*"] + [f"{a}+{b}" for a in systems for b in systems if a < b],
+        "scheme": list(SCHEMES),
+        "programme": list(PROGRAMMES),
+    }.get(target)
+
+
+def _check_events(cfg: CXSimConfig) -> None:
+    """Each event needs a target its kind can hit, a value in range and a sane window."""
+    for i, ev in enumerate(cfg.scenario.events):
+        key = f"scenario.events.{i}"
+        kind = EVENTS[ev.kind]  # the walker has checked the kind is one of EVENTS
+        targets = _targets(cfg, kind.target)
+        if targets is not None:
+            if kind.target == "system_pair" and "+" in ev.target:
+                # either order names the pair: the integration matrix is symmetric
+                a, _, b = ev.target.partition("+")
+                ok = {a, b} <= set(cfg.environment.systems) and a != b
+            else:
+                ok = ev.target in targets
+            if not ok:
+                allowed = (
+                    "'*' or 'system_a+system_b'"
+                    if kind.target == "system_pair"
+                    else (f"one of {', '.join(targets)}")
+                )
+                raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} needs {allowed}")
+        elif ev.target:
+            raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} takes no target")
+        if ev.value is None and not kind.optional:
+            raise ConfigError(f"{key}.value", None, f"{ev.kind} needs a value")
+        if ev.value is not None and not kind.value.admits(ev.value):
+            raise ConfigError(
+                f"{key}.value", ev.value, f"{ev.kind} value must be {kind.value.span()}"
+            )
+        if ev.end is not None and ev.end < ev.start:
+            raise ConfigError(f"{key}.end", ev.end, f"must be >= start ({ev.start})")
+
+
+def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
+    """Turn a composed config into typed dataclasses and check every value.
+
+    Args:
+        cfg: A config composed by Hydra (or an already typed :class:`CXSimConfig`).
+
+    Returns:
+        The typed, validated configuration.
+
+    Raises:
+        ConfigError: naming the first bad key, its value and what is allowed.
+    """
+    typed = cfg if isinstance(cfg, CXSimConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(typed, CXSimConfig):  # a config not built on the schema
+        raise ConfigError("<root>", type(typed).__name__, "must be composed on cxsim_schema")
+    _walk(typed, "")
+    _cross_check(typed)
+    _check_events(typed)
+    return typed
