@@ -13,7 +13,10 @@ import pytest
 import cxsim
 from cxsim.config import ChurnConfig
 from cxsim.ecosystem import acquisition, churn
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import customers as compiled_customers
+from cxsim.engine.kernels import journeys as compiled_journeys
+from cxsim.engine.kernels import network as compiled_network
 
 pytest.importorskip("numba")
 
@@ -98,7 +101,7 @@ def test_mean_or_zero_kernel_matches_numpy():
     total = rng.normal(0.0, 3.0, 10_000)
     count = rng.integers(0, 4, 10_000).astype(float)
     expected = np.divide(total, count, out=np.zeros(total.size), where=count > 0)
-    np.testing.assert_array_equal(kernels.mean_or_zero(total, count), expected)
+    np.testing.assert_array_equal(compiled_network.mean_or_zero(total, count), expected)
 
 
 def test_scatter_add_kernel_matches_add_at():
@@ -109,7 +112,7 @@ def test_scatter_add_kernel_matches_add_at():
     expected, target = rng.random(50), np.zeros(50)
     target[:] = expected
     np.add.at(expected, index, values)
-    kernels.scatter_add(target, index, values)
+    compiled_network.scatter_add(target, index, values)
     np.testing.assert_array_equal(target, expected)
 
 
@@ -118,7 +121,7 @@ def test_relax_kernel_matches_numpy():
     rng = np.random.default_rng(4)
     level, active = rng.random(10_000), rng.random(10_000) < 0.8
     expected = level + active * (0.4 - level) * 0.03
-    kernels.relax(level, active, 0.4, 0.03)
+    compiled_customers.relax(level, active, compiled_customers.Drift(reference=0.4, step=0.03))
     np.testing.assert_array_equal(level, expected)
 
 
@@ -188,6 +191,6 @@ def test_choose_kernel_matches_numpy(monkeypatch):
     u[:3] = [0.0, 0.999999999, 0.5]
     for stage in ("purchase", "delivery", "use", "support"):
         expected = tps.choose(stage, segment, u)
-        chosen = kernels.choose(tps.of_stage(stage), preference, segment, u)
+        chosen = compiled_journeys.choose(tps.of_stage(stage), preference, segment, u)
         np.testing.assert_array_equal(chosen, expected)
         assert (chosen[segment == 0] == -1).all() and (chosen[segment != 0] >= 0).all()

@@ -15,7 +15,9 @@ import numpy as np
 
 from cxsim.config import CustomersConfig
 from cxsim.ecosystem.experience import judgement, remembered, update_peak
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import customers as compiled_customers
+from cxsim.engine.kernels import journeys as compiled_journeys
 
 CHURN_CAUSES = ("base", "experience", "contagion", "word_of_mouth", "market")
 """Why a customer left: its own base propensity, bad remembered experiences, a defecting
@@ -191,23 +193,32 @@ class CustomerPopulation:
 
     # --- journeys and memory --------------------------------------------------------------
 
+    def journey_memory(self) -> compiled_journeys.JourneyMemory:
+        """The columns of the journey under way (the whole columns), for compiled loops."""
+        return compiled_journeys.JourneyMemory(
+            in_journey=self.in_journey,
+            issue_open=self.issue_open,
+            attempts=self.attempts,
+            last_system=self.last_system,
+            moments=self.moments,
+            peak=self.peak,
+            end=self.end,
+            must_be_failed=self.must_be_failed,
+            journeys=self.journeys,
+        )
+
+    def attitudes(self) -> compiled_customers.Attitudes:
+        """The attitude columns of the customers ever acquired (views)."""
+        return compiled_customers.Attitudes(
+            satisfaction=self.view("satisfaction"),
+            trust=self.view("trust"),
+            engagement=self.view("engagement"),
+        )
+
     def begin_journeys(self, idx: np.ndarray) -> None:
         """Start a journey for customers ``idx``: a blank memory, no channel used yet."""
         if compiled.enabled(self.n):  # one pass over the starters instead of nine
-            kernels.begin_journeys(
-                idx,
-                (
-                    self.in_journey,
-                    self.issue_open,
-                    self.attempts,
-                    self.last_system,
-                    self.moments,
-                    self.peak,
-                    self.end,
-                    self.must_be_failed,
-                    self.journeys,
-                ),
-            )
+            compiled_journeys.begin_journeys(idx, self.journey_memory())
             return
         self.in_journey[idx] = True
         self.issue_open[idx] = False
@@ -234,27 +245,17 @@ class CustomerPopulation:
         """
         ex = self.cfg.experience
         if compiled.enabled(self.n):  # one visit per customer instead of a dozen passes
-            return kernels.close_journeys(
-                idx,
-                (
-                    self.peak,
-                    self.end,
-                    self.must_be_failed,
-                    self.in_journey,
-                    self.issue_open,
-                    self.satisfaction,
-                    self.trust,
-                    self.engagement,
-                ),
-                (
-                    ex.peak_weight,
-                    ex.satisfied_anchor,
-                    ex.satisfaction_learning,
-                    1.0 - ex.trust_loss,
-                    ex.trust_gain,
-                    ex.engagement_gain,
-                ),
-                ex.enabled,
+            learning = compiled_journeys.Learning(
+                peak_weight=ex.peak_weight,
+                satisfied_anchor=ex.satisfied_anchor,
+                satisfaction_learning=ex.satisfaction_learning,
+                trust_kept=1.0 - ex.trust_loss,
+                trust_gain=ex.trust_gain,
+                engagement_gain=ex.engagement_gain,
+                learn=ex.enabled,
+            )
+            return compiled_journeys.close_journeys(
+                idx, self.journey_memory(), self.attitudes(), learning
             )
         memory = remembered(self.peak[idx], self.end[idx], ex.peak_weight)
         journey_judgement = judgement(memory, ex.satisfied_anchor)
@@ -283,7 +284,7 @@ class CustomerPopulation:
         # exact exponential relaxation: stable for any time constant
         step = -np.expm1(-1.0 / self.cfg.experience.engagement_drift_days)
         if compiled.enabled(self.n):  # one pass instead of four, same numbers
-            kernels.relax(g, active, ref, step)
+            compiled_customers.relax(g, active, compiled_customers.Drift(reference=ref, step=step))
         else:
             g += active * (ref - g) * step
 
@@ -291,22 +292,19 @@ class CustomerPopulation:
         """Each customer's true likelihood to recommend, 0-10 (int8), from its attitudes."""
         w, ch, ex = self._recommend_weights, self.cfg.churn, self.cfg.experience
         if compiled.enabled(self.n):  # one pass instead of some fifteen, same numbers
-            out = np.empty(self.n, dtype=np.int8)
-            kernels.likelihood_to_recommend(
-                tuple(
-                    self.view(k) for k in ("satisfaction", "trust", "engagement", "rating_style")
-                ),
-                tuple(w),
-                (
-                    ch.satisfaction_reference,
-                    ch.trust_reference,
-                    ch.engagement_reference,
-                    ex.recommend_reference,
-                    ex.recommend_sensitivity,
-                ),
-                out,
+            params = compiled_customers.Recommending(
+                satisfaction_weight=w[0],
+                trust_weight=w[1],
+                engagement_weight=w[2],
+                satisfaction_reference=ch.satisfaction_reference,
+                trust_reference=ch.trust_reference,
+                engagement_reference=ch.engagement_reference,
+                recommend_reference=ex.recommend_reference,
+                sensitivity=ex.recommend_sensitivity,
             )
-            return out
+            return compiled_customers.likelihood_to_recommend(
+                self.attitudes(), self.view("rating_style"), params
+            )
         attitude = (
             w[0] * (self.view("satisfaction") - ch.satisfaction_reference)
             + w[1] * (self.view("trust") - ch.trust_reference)

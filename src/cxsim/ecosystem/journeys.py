@@ -30,7 +30,9 @@ from cxsim.ecosystem.experience import csat_score, judgement, moment_value
 from cxsim.ecosystem.measurement import ContactLog
 from cxsim.ecosystem.partners import Partner
 from cxsim.ecosystem.touchpoints import TouchpointTable
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import experience as compiled_experience
+from cxsim.engine.kernels import journeys as compiled_journeys
 from cxsim.engine.levers import Levers
 from cxsim.engine.luck import customer_uniforms
 from cxsim.engine.streams import DayStreams
@@ -134,7 +136,9 @@ class JourneyEngine:
     ) -> np.ndarray:
         """:meth:`TouchpointTable.choose`, compiled at scale for a first choice."""
         if exclude is None and compiled.enabled(self.customers.n):
-            return kernels.choose(self.tps.of_stage(stage), self.tps.preference, segment, u)
+            return compiled_journeys.choose(
+                self.tps.of_stage(stage), self.tps.preference, segment, u
+            )
         return self.tps.choose(stage, segment, u, exclude)
 
     # --- one interaction ------------------------------------------------------------------
@@ -203,31 +207,31 @@ class JourneyEngine:
         instead of gathering and scattering them column by column.
         """
         c, ex = self.customers, self.cfg.experience
-        value = np.empty(idx.size)
-        if noticed is None:
-            noticed = np.zeros(idx.size, dtype=bool)
-        kernels.live_moments(
-            (idx, tp, performance, effort, must_be_failed, delighted, noticed),
-            (c.segments.expectation, c.segments.effort_tolerance, self.tps.system),
-            (
-                c.segment,
-                c.expectation_shift,
-                c.peak,
-                c.end,
-                c.moments,
-                c.must_be_failed,
-                c.last_system,
-            ),
-            (
-                ex.effort_weight,
-                ex.loss_aversion,
-                ex.delight_bonus,
-                -ex.must_be_penalty,
-                1.0 - ex.notice_relief,
-            ),
-            value,
+        moment = compiled_experience.Moment(
+            customer=idx,
+            touchpoint=tp,
+            performance=performance,
+            effort=effort,
+            failed=must_be_failed,
+            delighted=delighted,
+            noticed=np.zeros(idx.size, dtype=bool) if noticed is None else noticed,
         )
-        return value
+        expectations = compiled_experience.Expectations(
+            by_segment=c.segments.expectation,
+            tolerance=c.segments.effort_tolerance,
+            segment=c.segment,
+            shift=c.expectation_shift,
+        )
+        judging = compiled_experience.Judging(
+            effort_weight=ex.effort_weight,
+            loss_aversion=ex.loss_aversion,
+            delight_bonus=ex.delight_bonus,
+            penalty=-ex.must_be_penalty,
+            kept=1.0 - ex.notice_relief,
+        )
+        return compiled_experience.live_moments(
+            moment, expectations, self.tps.system, c.journey_memory(), judging
+        )
 
     def _record_interaction(
         self,
@@ -317,7 +321,9 @@ class JourneyEngine:
 
         u, rate = self.streams.random(c.n), c.view("journey_rate")
         if compiled.enabled(c.n):
-            starters = kernels.journey_starters(active, c.view("in_journey"), u, rate)
+            starters = compiled_journeys.journey_starters(
+                active=active, in_journey=c.view("in_journey"), u=u, rate=rate
+            )
         else:
             starters = np.flatnonzero(active & ~c.view("in_journey") & (u < rate))
         c.begin_journeys(starters)

@@ -28,7 +28,8 @@ from cxsim.ecosystem.network import Hearsay, SocialNetwork
 from cxsim.ecosystem.organisation import Organisation
 from cxsim.ecosystem.partners import Partner
 from cxsim.ecosystem.touchpoints import TouchpointTable
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import customers as compiled_customers
 from cxsim.engine.levers import Levers
 from cxsim.engine.streams import DayStreams
 from cxsim.model.metrics import MetricsRecorder, ratio
@@ -390,10 +391,13 @@ class CXEcosystemModel(mesa.Model):
                 # Kept from day to day: fresh arrays this large would be new memory
                 # mappings, their page faults costing more than the pass.
                 self._sum_terms = tuple(np.empty(c.capacity) for _ in range(4))
-            terms = tuple(column[: c.n] for column in self._sum_terms)
-            columns = tuple(c.view(name) for name in ATTITUDES)
-            spend = (cfg.finance.engagement_spend, reference)
-            kernels.active_terms(columns, c.view("revenue_per_day"), active, spend, terms)
+            terms = compiled_customers.ActiveTerms(*(t[: c.n] for t in self._sum_terms))
+            spending = compiled_customers.Spending(
+                engagement_spend=cfg.finance.engagement_spend, engagement_reference=reference
+            )
+            compiled_customers.active_terms(
+                c.attitudes(), c.view("revenue_per_day"), active, spending, terms
+            )
             revenue, *totals = (np.sum(term) for term in terms)
         else:
             revenue = daily_revenue(cfg.finance, c, reference)
