@@ -139,7 +139,7 @@ def test_active_sums_kernel_matches_numpy(monkeypatch):
     for use in (True, False):
         monkeypatch.setattr(compiled, "USE_NUMBA", use)
         monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
-        results.append(model._active_sums(int(c.view("active").sum())))
+        results.append(c.active_sums(3.0, reference))
     assert results[0] == results[1]
     assert results[0][1]["engagement"] == pytest.approx(
         c.view("engagement")[c.view("active")].mean()

@@ -20,7 +20,6 @@ from cxsim.ecosystem.churn import attribute_causes, hazard_terms, leavers, log_h
 from cxsim.ecosystem.customers import CHURN_CAUSES, CustomerPopulation, SegmentTable, nps_of_counts
 from cxsim.ecosystem.employees import WorkConditions, Workforce
 from cxsim.ecosystem.environment import OperatingEnvironment
-from cxsim.ecosystem.finance import daily_revenue
 from cxsim.ecosystem.incentives import FrontlineResponse, Pressure, pressure
 from cxsim.ecosystem.journeys import DayActivity, JourneyEngine
 from cxsim.ecosystem.measurement import Measured, Measurement
@@ -28,15 +27,11 @@ from cxsim.ecosystem.network import Hearsay, SocialNetwork
 from cxsim.ecosystem.organisation import Organisation
 from cxsim.ecosystem.partners import Partner
 from cxsim.ecosystem.touchpoints import TouchpointTable
-from cxsim.engine import compiled
-from cxsim.engine.kernels import customers as compiled_customers
 from cxsim.engine.levers import Levers
 from cxsim.engine.streams import DayStreams
 from cxsim.model.metrics import MetricsRecorder, ratio
 from cxsim.model.timeline import Timeline
 
-ATTITUDES = ("satisfaction", "trust", "engagement")
-"""Customer attitudes whose mean over the active customers is a daily metric."""
 CAUSE_CODES = {cause: code for code, cause in enumerate(CHURN_CAUSES)}
 
 
@@ -124,8 +119,6 @@ class CXEcosystemModel(mesa.Model):
         self._talk_levels = acquisition.talk_levels(cfg.customers.acquisition)
         self.hearsay = Hearsay(self.network, self._talk_levels)
         """Talk each customer hears from its neighbours (explicit networks)."""
-        self._sum_terms: tuple[np.ndarray, ...] = (np.zeros(0),)
-        """Scratch columns for the daily metrics' sums (compiled path)."""
 
     # --- the day --------------------------------------------------------------------------
 
@@ -303,7 +296,9 @@ class CXEcosystemModel(mesa.Model):
         promoters, detractors = int(voices[PROMOTER]), int(voices[DETRACTOR])
         answers = int(voices[1:].sum())
         by_cause = np.bincount(causes, minlength=len(CHURN_CAUSES))
-        revenue, attitudes = self._active_sums(n_active)
+        revenue, attitudes = c.active_sums(
+            cfg.finance.engagement_spend, cfg.customers.churn.engagement_reference
+        )
         revenue *= 1.0 + self.levers.price_change
         cost_to_serve = (
             wf.paid_fte * cfg.employees.wage_per_day
@@ -380,34 +375,6 @@ class CXEcosystemModel(mesa.Model):
                 "profit": revenue - cost_to_serve - acquisition_spend,
             }
         )
-
-    def _active_sums(self, n_active: int) -> tuple[float, dict[str, float]]:
-        """Today's revenue and the mean attitudes of the ``n_active`` active customers."""
-        c, cfg = self.customers, self.config
-        reference = cfg.customers.churn.engagement_reference
-        active = c.view("active")
-        if compiled.enabled(c.n):  # the sums' terms in one pass, numpy's sums: same numbers
-            if self._sum_terms[0].size < c.n:
-                # Kept from day to day: fresh arrays this large would be new memory
-                # mappings, their page faults costing more than the pass.
-                self._sum_terms = tuple(np.empty(c.capacity) for _ in range(4))
-            terms = compiled_customers.ActiveTerms(*(t[: c.n] for t in self._sum_terms))
-            spending = compiled_customers.Spending(
-                engagement_spend=cfg.finance.engagement_spend, engagement_reference=reference
-            )
-            compiled_customers.active_terms(
-                c.attitudes(), c.view("revenue_per_day"), active, spending, terms
-            )
-            revenue, *totals = (np.sum(term) for term in terms)
-        else:
-            revenue = daily_revenue(cfg.finance, c, reference)
-            # A product with the mask and a plain sum: a masked sum (where=) is 5-10x slower.
-            totals = [np.sum(c.view(name) * active) for name in ATTITUDES]
-        means = {
-            name: float(t / n_active) if n_active else 0.0
-            for name, t in zip(ATTITUDES, totals, strict=True)
-        }
-        return float(revenue), means
 
     # --- running and reading --------------------------------------------------------------
 
