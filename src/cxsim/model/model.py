@@ -156,7 +156,7 @@ class CXEcosystemModel(mesa.Model):
         ltr = self.customers.likelihood_to_recommend()
         active = self.customers.view("active")
         self.seek("measurement")
-        measured = self._measure(pay, ltr, active)
+        measured = self._measure(pay, ltr, active, activity)
         voice, speaking = acquisition.voices(ltr, active)
         self.seek("churn")
         churned, causes = self._churn(day, voice)
@@ -170,9 +170,11 @@ class CXEcosystemModel(mesa.Model):
         voices = speaking - np.bincount(voice[churned], minlength=speaking.size)
         self._record(day, active_at_start, activity, voices, causes, acquired, measured, pay)
 
-    def _measure(self, pay: Pressure, ltr: np.ndarray, active: np.ndarray) -> Measured:
+    def _measure(
+        self, pay: Pressure, ltr: np.ndarray, active: np.ndarray, activity: DayActivity
+    ) -> Measured:
         """Surveys and KPI reports, gamed by the employees who handled the cases."""
-        contacts, wf = self.journeys.contacts, self.workforce
+        contacts, wf = activity.contact_log, self.workforce
         alignment = wf.alignment[contacts.employee] if wf.size else np.zeros(0)
 
         def gaming(kpi_pressure: float) -> np.ndarray:
@@ -185,7 +187,7 @@ class CXEcosystemModel(mesa.Model):
     def _run_organisation(self, day: int, pay: Pressure, activity: DayActivity) -> None:
         """Feedback to the CX team, root-cause fixes, and the end of the working day."""
         org, wf, lv, cfg = self.organisation, self.workforce, self.levers, self.config
-        contacts = self.journeys.contacts
+        contacts = activity.contact_log
         org.escalate(
             self.customers.issue_touchpoint[contacts.customer],
             wf.alignment[contacts.employee] if wf.size else np.zeros(0),

@@ -3,7 +3,7 @@
 The loop does the numpy path's floating-point operations in its order (see
 :mod:`cxsim.engine.kernels`): :func:`cxsim.ecosystem.experience.moment_value`, the
 notice relief and the memory update of
-:meth:`cxsim.ecosystem.journeys.JourneyEngine._interact`, and
+:meth:`cxsim.ecosystem.interactions.Interactions.live`, and
 :meth:`cxsim.ecosystem.customers.CustomerPopulation.live`.
 """
 
