@@ -149,16 +149,16 @@ def _warm_kernels() -> None:
     forced on reach every one of them.
     """
     import cxsim
-    from cxsim.engine import compiled as kernels
+    from cxsim.engine import compiled
 
-    if not kernels.USE_NUMBA:
+    if not compiled.USE_NUMBA:
         return
-    threshold, kernels.NUMBA_MIN_CUSTOMERS = kernels.NUMBA_MIN_CUSTOMERS, 0
+    threshold, compiled.NUMBA_MIN_CUSTOMERS = compiled.NUMBA_MIN_CUSTOMERS, 0
     try:
         cfg = cxsim.load_config(["customers.n=500", "days=3", "progress=false"])
         cxsim.CXEcosystemModel(cfg).run()
     finally:
-        kernels.NUMBA_MIN_CUSTOMERS = threshold
+        compiled.NUMBA_MIN_CUSTOMERS = threshold
 
 
 def measure(model: str, customers: int, days: int, repeat: int) -> Case:

@@ -1,9 +1,12 @@
-"""The numba kernels (churn hazard, journey moments) give the numpy path's numbers, bit for bit.
+"""The compiled kernels give their numpy twins' numbers, bit for bit.
 
 numba is optional (``pip install cxsim[fast]``): same seed, same numbers, with it or
-without it. ``CXSIM_NUMBA=0`` switches the kernel off.
+without it; ``CXSIM_NUMBA=0`` switches the kernels off. Every parameter a kernel reads
+has a value of its own here (and every column a state of its own), so a value passed or
+written in another's place changes the numbers: a swap cannot pass.
 """
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -13,39 +16,126 @@ import pytest
 import cxsim
 from cxsim.config import ChurnConfig
 from cxsim.ecosystem import acquisition, churn
-from cxsim.engine import compiled, kernels
+from cxsim.ecosystem.interactions import Interactions
+from cxsim.engine import compiled
+from cxsim.engine.kernels import journeys as compiled_journeys
+from cxsim.engine.kernels import network as compiled_network
 
 pytest.importorskip("numba")
 
+CHURN = {
+    "satisfaction_effect": 3.7,
+    "satisfaction_reference": 0.71,
+    "trust_effect": 2.3,
+    "trust_reference": 0.83,
+    "engagement_effect": 1.9,
+    "engagement_reference": 0.47,
+    "contagion_effect": 0.59,
+    "contagion_loyalty_damping": 0.44,
+    "word_of_mouth_effect": 0.67,
+    "price_effect": 1.3,
+}
+EXPERIENCE = {
+    "effort_weight": 0.07,
+    "loss_aversion": 2.2,
+    "delight_bonus": 0.31,
+    "must_be_penalty": 0.63,
+    "notice_relief": 0.36,
+    "peak_weight": 0.58,
+    "satisfied_anchor": 0.74,
+    "satisfaction_learning": 0.27,
+    "trust_loss": 0.14,
+    "trust_gain": 0.035,
+    "engagement_gain": 0.19,
+    "engagement_drift_days": 150.0,
+    "recommend_reference": 0.79,
+    "recommend_sensitivity": 1.45,
+}
+RECOMMEND_WEIGHTS = (0.46, 0.33, 0.21)
+ENGAGEMENT_SPEND = 0.53
+MARKET = {"price_change": 0.13, "market_pull": 0.17}
 
-@pytest.mark.parametrize("experience_on", [True, False])
-def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
-    rng = np.random.default_rng(0)
-    n = 200_000
-    columns = (
-        rng.random(n),
-        rng.random(n),
-        rng.random(n),
-        rng.choice([0.1, 0.15, 0.5], n),
-        rng.exponential(1.0, n) * (rng.random(n) < 0.3),
-        rng.normal(0.0, 1.0, n),
+DISTINCT = [
+    *(f"customers.churn.{name}={value}" for name, value in CHURN.items()),
+    *(f"customers.experience.{name}={value}" for name, value in EXPERIENCE.items()),
+    f"customers.experience.recommend_weights=[{','.join(map(str, RECOMMEND_WEIGHTS))}]",
+    f"finance.engagement_spend={ENGAGEMENT_SPEND}",
+]
+"""Overrides giving every parameter a kernel reads a value of its own."""
+
+
+def test_every_parameter_has_a_value_of_its_own():
+    """The values above, and those the kernels derive from them, are all different."""
+    values = [
+        *CHURN.values(),
+        *EXPERIENCE.values(),
+        *RECOMMEND_WEIGHTS,
+        ENGAGEMENT_SPEND,
+        *MARKET.values(),
+        1.0 - EXPERIENCE["trust_loss"],  # trust kept after a broken promise
+        1.0 - EXPERIENCE["notice_relief"],  # the sting a warning leaves
+        -np.expm1(-1.0 / EXPERIENCE["engagement_drift_days"]),  # the drift's daily step
+        CHURN["price_effect"] * MARKET["price_change"] + MARKET["market_pull"],
+    ]
+    assert len(set(values)) == len(values)
+    config = cxsim.load_config(DISTINCT)
+    assert config.customers.churn == ChurnConfig(**CHURN)
+    assert config.customers.experience.recommend_weights == list(RECOMMEND_WEIGHTS)
+
+
+def _model(*overrides: str, n: int = 3000) -> cxsim.CXEcosystemModel:
+    """A model after a few days, with every parameter distinct (and ``overrides``)."""
+    model = cxsim.CXEcosystemModel(
+        cxsim.load_config([f"customers.n={n}", "days=3", *DISTINCT, *overrides])
     )
-    options = {"experience_on": experience_on, "price_change": 0.1, "market_pull": 0.2}
-    terms = churn.hazard_terms(ChurnConfig(), *columns, **options)
-    expected = sum(terms.values(), np.zeros(n))
-    monkeypatch.setattr(compiled, "USE_NUMBA", True)
+    model.run()
+    return model
+
+
+def _scramble(customers, seed: int = 0) -> None:
+    """Every journey and attitude column at a random state of its own."""
+    c, rng = customers, np.random.default_rng(seed)
+    for name in ("in_journey", "issue_open", "must_be_failed", "active"):
+        c.view(name)[:] = rng.random(c.n) < 0.5
+    c.view("attempts")[:] = rng.integers(0, 4, c.n)
+    c.view("last_system")[:] = rng.integers(-1, 6, c.n)
+    c.view("moments")[:] = rng.integers(0, 3, c.n)  # some blank memories
+    c.view("journeys")[:] = rng.integers(1, 9, c.n)
+    c.view("peak")[:] = rng.normal(0.0, 0.5, c.n)
+    c.view("end")[:] = rng.normal(0.1, 0.4, c.n)
+    c.view("satisfaction")[:] = rng.random(c.n)
+    c.view("trust")[:] = rng.random(c.n)
+    c.view("engagement")[:] = rng.uniform(-0.1, 1.1, c.n)  # clipped at the edges
+    c.view("rating_style")[:] = rng.normal(0.0, 0.3, c.n)
+
+
+def _twins(monkeypatch, customers, act):
+    """``act(population)`` on two copies of ``customers``: compiled loops, then numpy.
+
+    Returns:
+        Per path, what ``act`` returned and the copy it acted on.
+    """
     monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
-    np.testing.assert_array_equal(
-        churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
-    )
-    monkeypatch.setattr(compiled, "USE_NUMBA", False)
-    np.testing.assert_array_equal(
-        churn.log_hazard_ratio(ChurnConfig(), *columns, **options), expected
-    )
+    runs = []
+    for use in (True, False):
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
+        twin = copy.deepcopy(customers)
+        runs.append((act(twin), twin))
+    return runs
+
+
+def _assert_same_columns(a, b) -> None:
+    columns = [k for k, v in vars(a).items() if isinstance(v, np.ndarray)]
+    assert "peak" in columns and "journeys" in columns
+    for name in columns:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+# --- whole runs ---------------------------------------------------------------------------
 
 
 def test_same_numbers_with_and_without_numba(monkeypatch):
-    overrides = ["customers.n=600", "days=30", "seed=7", "scenario=web_outage"]
+    overrides = ["customers.n=600", "days=30", "seed=7", "scenario=web_outage", *DISTINCT]
     monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     runs = []
     for use in (True, False):
@@ -66,7 +156,7 @@ def test_same_numbers_with_and_without_numba(monkeypatch):
 )
 def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):
     """The compiled journey moments give the numpy path's metrics and customers exactly."""
-    overrides = ["customers.n=800", "days=30", "seed=3", *overrides]
+    overrides = ["customers.n=800", "days=30", "seed=3", *DISTINCT, *overrides]
     monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     runs = []
     for use in (True, False):
@@ -77,86 +167,28 @@ def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):
     assert (runs[0].metrics["notices"].sum() > 0) == notices
 
 
-def test_likelihood_to_recommend_kernel_matches_numpy(monkeypatch):
-    """Answers agree everywhere, the clipped ends of the scale included."""
-    model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=5000", "days=1"]))
-    c, rng = model.customers, np.random.default_rng(1)
-    for name in ("satisfaction", "trust", "engagement", "rating_style"):
-        c.view(name)[:] = rng.normal(0.5, 1.0, c.n)
-    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
-    answers = []
-    for use in (True, False):
-        monkeypatch.setattr(compiled, "USE_NUMBA", use)
-        answers.append(c.likelihood_to_recommend())
-    np.testing.assert_array_equal(answers[0], answers[1])
-    assert answers[0].dtype == np.int8 and {0, 10} <= set(answers[0].tolist())
+# --- churn --------------------------------------------------------------------------------
 
 
-def test_mean_or_zero_kernel_matches_numpy():
-    """The mean heard from neighbours: a division where anyone spoke, 0 for the isolated."""
-    rng = np.random.default_rng(2)
-    total = rng.normal(0.0, 3.0, 10_000)
-    count = rng.integers(0, 4, 10_000).astype(float)
-    expected = np.divide(total, count, out=np.zeros(total.size), where=count > 0)
-    np.testing.assert_array_equal(kernels.mean_or_zero(total, count), expected)
-
-
-def test_scatter_add_kernel_matches_add_at():
-    """Repeated listeners accumulate in the same order as np.add.at."""
-    rng = np.random.default_rng(3)
-    index = rng.integers(0, 50, 5_000)
-    values = rng.normal(0.0, 1.0, index.size)
-    expected, target = rng.random(50), np.zeros(50)
-    target[:] = expected
-    np.add.at(expected, index, values)
-    kernels.scatter_add(target, index, values)
-    np.testing.assert_array_equal(target, expected)
-
-
-def test_relax_kernel_matches_numpy():
-    """Engagement relaxes toward its reference for the active only, as in numpy."""
-    rng = np.random.default_rng(4)
-    level, active = rng.random(10_000), rng.random(10_000) < 0.8
-    expected = level + active * (0.4 - level) * 0.03
-    kernels.relax(level, active, 0.4, 0.03)
-    np.testing.assert_array_equal(level, expected)
-
-
-def test_active_sums_kernel_matches_numpy(monkeypatch):
-    """Revenue and mean attitudes of the active: the same numbers from the kernel's terms."""
-    config = cxsim.load_config(["customers.n=3000", "days=1", "finance.engagement_spend=3.0"])
-    model = cxsim.CXEcosystemModel(config)
-    model.step()
-    c, rng = model.customers, np.random.default_rng(8)
-    c.view("engagement")[:] = rng.random(c.n)
-    c.view("active")[:] = rng.random(c.n) < 0.8
-    reference = config.customers.churn.engagement_reference
-    assert np.any(1.0 + 3.0 * (c.view("engagement") - reference) < 0)  # spend clipped at 0
-    results = []
-    for use in (True, False):
-        monkeypatch.setattr(compiled, "USE_NUMBA", use)
-        monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
-        results.append(model._active_sums(int(c.view("active").sum())))
-    assert results[0] == results[1]
-    assert results[0][1]["engagement"] == pytest.approx(
-        c.view("engagement")[c.view("active")].mean()
+@pytest.mark.parametrize("experience_on", [True, False])
+def test_log_ratio_kernel_matches_numpy(monkeypatch, experience_on):
+    rng = np.random.default_rng(0)
+    n = 200_000
+    columns = (
+        rng.random(n),
+        rng.random(n) * 0.9 + 0.05,
+        rng.random(n) * 1.2 - 0.1,
+        rng.choice([0.1, 0.15, 0.5], n),
+        rng.exponential(1.0, n) * (rng.random(n) < 0.3),
+        rng.normal(0.0, 1.0, n),
     )
-
-
-def test_voices_kernel_matches_numpy(monkeypatch):
-    """Voices and the count of each: the numpy voice() and a bincount, the silent first."""
-    rng = np.random.default_rng(5)
-    ltr = rng.integers(0, 11, 20_000).astype(np.int8)
-    active = rng.random(ltr.size) < 0.9
-    results = []
+    cfg = ChurnConfig(**CHURN)
+    options = {"experience_on": experience_on, **MARKET}
+    expected = sum(churn.hazard_terms(cfg, *columns, **options).values(), np.zeros(n))
+    monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     for use in (True, False):
         monkeypatch.setattr(compiled, "USE_NUMBA", use)
-        monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
-        results.append(acquisition.voices(ltr, active))
-    (voice, counts), (expected, expected_counts) = results
-    np.testing.assert_array_equal(voice, expected)
-    np.testing.assert_array_equal(counts, expected_counts)
-    assert counts[0] == np.count_nonzero(~active) and counts.sum() == ltr.size
+        np.testing.assert_array_equal(churn.log_hazard_ratio(cfg, *columns, **options), expected)
 
 
 def test_leavers_kernel_matches_numpy(monkeypatch):
@@ -176,7 +208,114 @@ def test_leavers_kernel_matches_numpy(monkeypatch):
     assert results[0].size > 100 and set(np.flatnonzero(active[:5])) <= set(results[0])
 
 
-def test_choose_kernel_matches_numpy(monkeypatch):
+# --- customers ----------------------------------------------------------------------------
+
+
+def test_likelihood_to_recommend_kernel_matches_numpy(monkeypatch):
+    """Answers agree everywhere, the clipped ends of the scale included."""
+    c, rng = _model(n=5000).customers, np.random.default_rng(1)
+    for name in ("satisfaction", "trust", "engagement", "rating_style"):
+        c.view(name)[:] = rng.normal(0.5, 1.0, c.n)
+    (answers, _), (expected, _) = _twins(monkeypatch, c, lambda p: p.likelihood_to_recommend())
+    np.testing.assert_array_equal(answers, expected)
+    assert answers.dtype == np.int8 and {0, 10} <= set(answers.tolist())
+    assert len(set(answers.tolist())) == 11
+
+
+def test_engagement_drift_kernel_matches_numpy(monkeypatch):
+    """Engagement relaxes toward its reference for the active only, as in numpy."""
+    c = _model().customers
+    _scramble(c, seed=4)
+    (_, drifted), (_, expected) = _twins(monkeypatch, c, lambda p: p.drift_engagement())
+    _assert_same_columns(drifted, expected)
+    moved = drifted.view("engagement") != c.view("engagement")
+    np.testing.assert_array_equal(moved, c.view("active"))
+
+
+def test_active_sums_kernel_matches_numpy(monkeypatch):
+    """Revenue and mean attitudes of the active: the same numbers from the kernel's terms."""
+    c = _model("finance.engagement_spend=3.0").customers
+    _scramble(c, seed=8)
+    reference = CHURN["engagement_reference"]
+    assert np.any(1.0 + 3.0 * (c.view("engagement") - reference) < 0)  # spend clipped at 0
+    (sums, _), (expected, _) = _twins(monkeypatch, c, lambda p: p.active_sums(3.0, reference))
+    assert sums == expected
+    active = c.view("active")
+    for name, mean in sums[1].items():
+        assert mean == pytest.approx(c.view(name)[active].mean())
+
+
+# --- journeys -----------------------------------------------------------------------------
+
+
+def test_journey_starters_kernel_matches_numpy():
+    """Active, not in a journey, and the draw below the customer's rate."""
+    rng = np.random.default_rng(10)
+    n = 20_000
+    active, in_journey = rng.random(n) < 0.8, rng.random(n) < 0.3
+    u, rate = rng.random(n), rng.random(n) * 0.5
+    expected = np.flatnonzero(active & ~in_journey & (u < rate))
+    starters = compiled_journeys.journey_starters(
+        active=active, in_journey=in_journey, u=u, rate=rate
+    )
+    np.testing.assert_array_equal(starters, expected)
+    assert starters.dtype == np.int64 and 1000 < starters.size < n // 2
+
+
+def test_begin_journeys_kernel_matches_numpy(monkeypatch):
+    """A blank memory for the starters; everyone else's columns untouched."""
+    c = _model().customers
+    _scramble(c, seed=2)
+    idx = np.random.default_rng(3).choice(c.n, c.n // 3, replace=False)
+    (_, begun), (_, expected) = _twins(monkeypatch, c, lambda p: p.begin_journeys(idx))
+    _assert_same_columns(begun, expected)
+
+
+@pytest.mark.parametrize("learn", [True, False])
+def test_close_journeys_kernel_matches_numpy(monkeypatch, learn):
+    """Judgements, and attitudes moved by peak-end memory (or not, without learning)."""
+    c = _model(f"customers.experience.enabled={str(learn).lower()}").customers
+    _scramble(c, seed=5)
+    idx = np.random.default_rng(6).choice(c.n, c.n // 2, replace=False)
+    (judged, closed), (expected, numpy) = _twins(monkeypatch, c, lambda p: p.close_journeys(idx))
+    np.testing.assert_array_equal(judged, expected)
+    _assert_same_columns(closed, numpy)
+    assert {0.0, 1.0} <= set(judged.tolist())  # judgements clipped at both ends
+    moved = closed.view("satisfaction") != c.view("satisfaction")
+    assert moved.any() == learn
+
+
+@pytest.mark.parametrize("noticed", [True, False])
+def test_live_moments_kernel_matches_numpy(monkeypatch, noticed):
+    """A moment judged and remembered: values, journey memory and the day's tallies."""
+    model = _model()
+    c, tps = model.customers, model.touchpoints
+    _scramble(c, seed=7)
+    rng = np.random.default_rng(8)
+    idx = rng.choice(c.n, c.n // 2, replace=False)
+    tp = rng.integers(0, len(tps.names), idx.size)
+    failed = rng.random(idx.size) < 0.3
+    warned = failed & (rng.random(idx.size) < 0.5) if noticed else None
+    shift, extra = rng.normal(0.0, 0.2, idx.size), rng.uniform(0.0, 4.0, idx.size)
+
+    def live(population):
+        moments = Interactions(
+            model.config.customers, population, tps, model.environment, np.random.default_rng(9)
+        )
+        moments.begin_day(compiled.enabled(population.n))
+        value = moments.live(idx, tp, failed, shift, extra, noticed=warned)
+        return value, moments.activity
+
+    ((value, activity), lived), ((expected, tallies), numpy) = _twins(monkeypatch, c, live)
+    np.testing.assert_array_equal(value, expected)
+    _assert_same_columns(lived, numpy)
+    for name in ("stage_value", "stage_moments", "stage_failures", "effort_sum", "moments"):
+        np.testing.assert_array_equal(getattr(activity, name), getattr(tallies, name))
+    assert (value == -EXPERIENCE["must_be_penalty"]).any()
+    assert np.isclose(value, -EXPERIENCE["must_be_penalty"] * 0.64).any() == noticed
+
+
+def test_choose_kernel_matches_numpy():
     """First choices by segment preference, a segment with no weight at the stage included."""
     model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=500", "days=1"]))
     rng = np.random.default_rng(7)
@@ -188,6 +327,46 @@ def test_choose_kernel_matches_numpy(monkeypatch):
     u[:3] = [0.0, 0.999999999, 0.5]
     for stage in ("purchase", "delivery", "use", "support"):
         expected = tps.choose(stage, segment, u)
-        chosen = kernels.choose(tps.of_stage(stage), preference, segment, u)
+        chosen = compiled_journeys.choose(tps.of_stage(stage), preference, segment, u)
         np.testing.assert_array_equal(chosen, expected)
         assert (chosen[segment == 0] == -1).all() and (chosen[segment != 0] >= 0).all()
+
+
+# --- word of mouth ------------------------------------------------------------------------
+
+
+def test_voices_kernel_matches_numpy(monkeypatch):
+    """Voices and the count of each: the numpy voice() and a bincount, the silent first."""
+    rng = np.random.default_rng(5)
+    ltr = rng.integers(0, 11, 20_000).astype(np.int8)
+    active = rng.random(ltr.size) < 0.9
+    results = []
+    for use in (True, False):
+        monkeypatch.setattr(compiled, "USE_NUMBA", use)
+        monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
+        results.append(acquisition.voices(ltr, active))
+    (voice, counts), (expected, expected_counts) = results
+    np.testing.assert_array_equal(voice, expected)
+    np.testing.assert_array_equal(counts, expected_counts)
+    assert counts[0] == np.count_nonzero(~active) and counts.sum() == ltr.size
+
+
+def test_mean_or_zero_kernel_matches_numpy():
+    """The mean heard from neighbours: a division where anyone spoke, 0 for the isolated."""
+    rng = np.random.default_rng(2)
+    total = rng.normal(0.0, 3.0, 10_000)
+    count = rng.integers(0, 4, 10_000).astype(float)
+    expected = np.divide(total, count, out=np.zeros(total.size), where=count > 0)
+    np.testing.assert_array_equal(compiled_network.mean_or_zero(total, count), expected)
+
+
+def test_scatter_add_kernel_matches_add_at():
+    """Repeated listeners accumulate in the same order as np.add.at."""
+    rng = np.random.default_rng(3)
+    index = rng.integers(0, 50, 5_000)
+    values = rng.normal(0.0, 1.0, index.size)
+    expected, target = rng.random(50), np.zeros(50)
+    target[:] = expected
+    np.add.at(expected, index, values)
+    compiled_network.scatter_add(target, index, values)
+    np.testing.assert_array_equal(target, expected)

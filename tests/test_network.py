@@ -7,7 +7,9 @@ import scipy.sparse as sp
 from cxsim.config import NetworkConfig
 from cxsim.ecosystem import network
 from cxsim.ecosystem.network import SocialNetwork
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import network as compiled_network
+from cxsim.engine.kernels.network import Ties
 
 needs_numba = pytest.mark.skipif(
     importlib.util.find_spec("numba") is None, reason="numba is optional"
@@ -139,7 +141,7 @@ def test_compiled_tie_matrix_is_scipys():
 @needs_numba
 def test_compiled_ties_reject_ends_outside_the_matrix():
     with pytest.raises(ValueError, match="outside"):
-        kernels.symmetric_ties(np.array([0, 5]), np.array([1, 2]), 5)
+        compiled_network.symmetric_ties(np.array([0, 5]), np.array([1, 2]), 5)
 
 
 @needs_numba
@@ -154,12 +156,12 @@ def test_fold_in_place_is_scipys_sum():
         expected.data[:] = 1.0
         indptr, room = a.indptr.copy(), np.full(a.nnz + b.nnz + 3, -1, dtype=np.int64)
         room[: a.nnz] = a.indices
-        nnz = kernels.fold_ties(indptr, room, a.nnz, b.indptr, b.indices)
+        nnz = compiled_network.fold_ties(Ties(indptr, room), a.nnz, Ties(b.indptr, b.indices))
         got = sp.csr_array((np.ones(nnz), room[:nnz], indptr), shape=(size, size))
         _assert_same_matrix(got, expected)
     with pytest.raises(ValueError, match="room"):
         one = np.array([0, 1])
-        kernels.fold_ties(one, np.zeros(1, np.int64), 1, one, np.array([0]))
+        compiled_network.fold_ties(Ties(one, np.zeros(1, np.int64)), 1, Ties(one, np.array([0])))
 
 
 @needs_numba

@@ -15,7 +15,8 @@ import numpy as np
 from cxsim.config import AcquisitionConfig
 from cxsim.config.vocabulary import DETRACTOR, PASSIVE, PROMOTER
 from cxsim.ecosystem.customers import CustomerPopulation
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import word_of_mouth as compiled_word_of_mouth
 from cxsim.engine.streams import DayStreams
 
 
@@ -67,7 +68,7 @@ def voices(ltr: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         ``(voice, counts)``: the voices (int8) and the customers per voice (silent first).
     """
     if compiled.enabled(ltr.size):
-        return kernels.voices(ltr, active, _VOICE_OF_LTR)
+        return compiled_word_of_mouth.voices(ltr, active, _VOICE_OF_LTR)
     v = voice(ltr, active)
     return v, np.bincount(v, minlength=_VOICE_OF_LTR.max() + 1)
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln
 
-from cxsim.config import ChurnConfig, CustomersConfig
-from cxsim.ecosystem.customers import CHURN_CAUSES, CustomerPopulation
+from cxsim.config import CHURN_CAUSES, ChurnConfig, CustomersConfig
+from cxsim.ecosystem.customers import CustomerPopulation
 from cxsim.ecosystem.network import SocialNetwork
 from cxsim.ecosystem.word_of_mouth import WordOfMouth
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import churn as compiled_churn
 from cxsim.engine.levers import Levers
 from cxsim.engine.streams import DayStreams
 
@@ -107,12 +108,12 @@ def leavers(
 
     ``log_ratio`` (overwritten) is the summed log hazard ratio of :func:`hazard_of`.
     """
-    if not compiled.enabled(theta.size):
-        return np.flatnonzero((u < hazard_of(theta, log_ratio)) & active)
-    # numpy's exp (its SIMD one need not match numba's to the last bit), then the rest
-    # of hazard_of and the draw in one pass
-    growth = np.exp(np.minimum(log_ratio, 50.0, out=log_ratio), out=log_ratio)
-    return kernels.leavers(theta, growth, u, active)
+    if compiled.enabled(theta.size):
+        # numpy's exp (its SIMD one need not match numba's to the last bit), then the
+        # rest of hazard_of and the draw in one pass
+        growth = np.exp(np.minimum(log_ratio, 50.0, out=log_ratio), out=log_ratio)
+        return compiled_churn.leavers(theta=theta, growth=growth, u=u, active=active)
+    return np.flatnonzero((u < hazard_of(theta, log_ratio)) & active)
 
 
 def log_hazard_ratio(
@@ -133,36 +134,42 @@ def log_hazard_ratio(
     numpy passes over a million entries; the kernel does the same operations in the
     same order, so both paths give identical numbers (tested).
     """
-    if not compiled.enabled(satisfaction.size):
-        terms = hazard_terms(
-            cfg,
-            satisfaction,
-            trust,
-            engagement,
-            switching_cost,
-            exposure,
-            net_word_of_mouth,
-            experience_on,
-            price_change,
-            market_pull,
+    if compiled.enabled(satisfaction.size):
+        columns = compiled_churn.RiskColumns(
+            satisfaction=satisfaction,
+            trust=trust,
+            engagement=engagement,
+            switching_cost=switching_cost,
+            exposure=exposure,
+            net_word_of_mouth=net_word_of_mouth,
         )
-        return sum(terms.values(), np.zeros_like(satisfaction))
-    return kernels.log_hazard_ratio(
-        (satisfaction, trust, engagement, switching_cost, exposure, net_word_of_mouth),
-        (
-            cfg.satisfaction_effect,
-            cfg.satisfaction_reference,
-            cfg.trust_effect,
-            cfg.trust_reference,
-            cfg.engagement_effect,
-            cfg.engagement_reference,
-            cfg.contagion_effect,
-            cfg.contagion_loyalty_damping,
-            cfg.word_of_mouth_effect,
-            experience_on,
-            cfg.price_effect * price_change + market_pull,
-        ),
+        effects = compiled_churn.HazardEffects(
+            satisfaction_effect=cfg.satisfaction_effect,
+            satisfaction_reference=cfg.satisfaction_reference,
+            trust_effect=cfg.trust_effect,
+            trust_reference=cfg.trust_reference,
+            engagement_effect=cfg.engagement_effect,
+            engagement_reference=cfg.engagement_reference,
+            contagion_effect=cfg.contagion_effect,
+            contagion_loyalty_damping=cfg.contagion_loyalty_damping,
+            word_of_mouth_effect=cfg.word_of_mouth_effect,
+            experience_on=experience_on,
+            market=cfg.price_effect * price_change + market_pull,
+        )
+        return compiled_churn.log_hazard_ratio(columns, effects)
+    terms = hazard_terms(
+        cfg,
+        satisfaction,
+        trust,
+        engagement,
+        switching_cost,
+        exposure,
+        net_word_of_mouth,
+        experience_on,
+        price_change,
+        market_pull,
     )
+    return sum(terms.values(), np.zeros_like(satisfaction))
 
 
 def attribute_causes(

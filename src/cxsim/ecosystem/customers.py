@@ -16,7 +16,9 @@ import numpy as np
 from cxsim.config import CustomersConfig
 from cxsim.config.vocabulary import CHURN_CAUSES as CHURN_CAUSES  # its old home
 from cxsim.ecosystem.experience import judgement, remembered, update_peak
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import customers as compiled_customers
+from cxsim.engine.kernels import journeys as compiled_journeys
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class CustomerPopulation:
             setattr(self, name, np.empty(0, dtype=dtype))
         weights = np.asarray(cfg.experience.recommend_weights, dtype=float)
         self._recommend_weights = weights / weights.sum() if weights.sum() > 0 else weights
+        self._sum_terms = compiled_customers.ActiveTerms(*(np.zeros(0) for _ in range(4)))
+        """Scratch columns for the daily sums over the active customers (compiled path)."""
 
     # --- growth ---------------------------------------------------------------------------
 
@@ -187,23 +191,32 @@ class CustomerPopulation:
 
     # --- journeys and memory --------------------------------------------------------------
 
+    def journey_memory(self) -> compiled_journeys.JourneyMemory:
+        """The columns of the journey under way (the whole columns), for compiled loops."""
+        return compiled_journeys.JourneyMemory(
+            in_journey=self.in_journey,
+            issue_open=self.issue_open,
+            attempts=self.attempts,
+            last_system=self.last_system,
+            moments=self.moments,
+            peak=self.peak,
+            end=self.end,
+            must_be_failed=self.must_be_failed,
+            journeys=self.journeys,
+        )
+
+    def attitudes(self) -> compiled_customers.Attitudes:
+        """The attitude columns of the customers ever acquired (views)."""
+        return compiled_customers.Attitudes(
+            satisfaction=self.view("satisfaction"),
+            trust=self.view("trust"),
+            engagement=self.view("engagement"),
+        )
+
     def begin_journeys(self, idx: np.ndarray) -> None:
         """Start a journey for customers ``idx``: a blank memory, no channel used yet."""
         if compiled.enabled(self.n):  # one pass over the starters instead of nine
-            kernels.begin_journeys(
-                idx,
-                (
-                    self.in_journey,
-                    self.issue_open,
-                    self.attempts,
-                    self.last_system,
-                    self.moments,
-                    self.peak,
-                    self.end,
-                    self.must_be_failed,
-                    self.journeys,
-                ),
-            )
+            compiled_journeys.begin_journeys(idx, self.journey_memory())
             return
         self.in_journey[idx] = True
         self.issue_open[idx] = False
@@ -230,27 +243,17 @@ class CustomerPopulation:
         """
         ex = self.cfg.experience
         if compiled.enabled(self.n):  # one visit per customer instead of a dozen passes
-            return kernels.close_journeys(
-                idx,
-                (
-                    self.peak,
-                    self.end,
-                    self.must_be_failed,
-                    self.in_journey,
-                    self.issue_open,
-                    self.satisfaction,
-                    self.trust,
-                    self.engagement,
-                ),
-                (
-                    ex.peak_weight,
-                    ex.satisfied_anchor,
-                    ex.satisfaction_learning,
-                    1.0 - ex.trust_loss,
-                    ex.trust_gain,
-                    ex.engagement_gain,
-                ),
-                ex.enabled,
+            learning = compiled_journeys.Learning(
+                peak_weight=ex.peak_weight,
+                satisfied_anchor=ex.satisfied_anchor,
+                satisfaction_learning=ex.satisfaction_learning,
+                trust_kept=1.0 - ex.trust_loss,
+                trust_gain=ex.trust_gain,
+                engagement_gain=ex.engagement_gain,
+                learn=ex.enabled,
+            )
+            return compiled_journeys.close_journeys(
+                idx, self.journey_memory(), self.attitudes(), learning
             )
         memory = remembered(self.peak[idx], self.end[idx], ex.peak_weight)
         journey_judgement = judgement(memory, ex.satisfied_anchor)
@@ -279,30 +282,71 @@ class CustomerPopulation:
         # exact exponential relaxation: stable for any time constant
         step = -np.expm1(-1.0 / self.cfg.experience.engagement_drift_days)
         if compiled.enabled(self.n):  # one pass instead of four, same numbers
-            kernels.relax(g, active, ref, step)
+            compiled_customers.relax(g, active, compiled_customers.Drift(reference=ref, step=step))
         else:
             g += active * (ref - g) * step
+
+    def active_sums(self, engagement_spend: float, reference: float) -> tuple[float, dict]:
+        """Today's revenue and the mean attitudes of the active customers.
+
+        Each customer spends its segment's revenue, more when engaged: ``1 +
+        engagement_spend x (engagement - reference)`` times it, never below zero.
+
+        Args:
+            engagement_spend: Relative change of spend per unit of engagement.
+            reference: The engagement at which a customer spends its segment's revenue.
+
+        Returns:
+            ``(revenue, means)``: the active customers' revenue (before price changes)
+            and their mean satisfaction, trust and engagement by name (0 without any).
+        """
+        active = self.view("active")
+        if compiled.enabled(self.n):  # the sums' terms in one pass, numpy's sums: same numbers
+            if self._sum_terms.revenue.size < self.n:
+                # Kept from day to day: fresh arrays this large would be new memory
+                # mappings, their page faults costing more than the pass.
+                self._sum_terms = compiled_customers.ActiveTerms(
+                    *(np.empty(self._capacity) for _ in range(4))
+                )
+            terms = compiled_customers.ActiveTerms(*(t[: self.n] for t in self._sum_terms))
+            spending = compiled_customers.Spending(
+                engagement_spend=engagement_spend, engagement_reference=reference
+            )
+            compiled_customers.active_terms(
+                self.attitudes(), self.view("revenue_per_day"), active, spending, terms
+            )
+            revenue, *totals = (np.sum(term) for term in terms)
+        else:
+            spend = np.maximum(1.0 + engagement_spend * (self.view("engagement") - reference), 0)
+            spend *= self.view("revenue_per_day")
+            # A product with the mask and a plain sum: a masked sum (where=) is 5-10x slower.
+            spend *= active
+            revenue = spend.sum()
+            totals = [np.sum(column * active) for column in self.attitudes()]
+        n_active = self.n_active
+        means = {
+            name: float(total / n_active) if n_active else 0.0
+            for name, total in zip(compiled_customers.Attitudes._fields, totals, strict=True)
+        }
+        return float(revenue), means
 
     def likelihood_to_recommend(self) -> np.ndarray:
         """Each customer's true likelihood to recommend, 0-10 (int8), from its attitudes."""
         w, ch, ex = self._recommend_weights, self.cfg.churn, self.cfg.experience
         if compiled.enabled(self.n):  # one pass instead of some fifteen, same numbers
-            out = np.empty(self.n, dtype=np.int8)
-            kernels.likelihood_to_recommend(
-                tuple(
-                    self.view(k) for k in ("satisfaction", "trust", "engagement", "rating_style")
-                ),
-                tuple(w),
-                (
-                    ch.satisfaction_reference,
-                    ch.trust_reference,
-                    ch.engagement_reference,
-                    ex.recommend_reference,
-                    ex.recommend_sensitivity,
-                ),
-                out,
+            params = compiled_customers.Recommending(
+                satisfaction_weight=w[0],
+                trust_weight=w[1],
+                engagement_weight=w[2],
+                satisfaction_reference=ch.satisfaction_reference,
+                trust_reference=ch.trust_reference,
+                engagement_reference=ch.engagement_reference,
+                recommend_reference=ex.recommend_reference,
+                sensitivity=ex.recommend_sensitivity,
             )
-            return out
+            return compiled_customers.likelihood_to_recommend(
+                self.attitudes(), self.view("rating_style"), params
+            )
         attitude = (
             w[0] * (self.view("satisfaction") - ch.satisfaction_reference)
             + w[1] * (self.view("trust") - ch.trust_reference)

@@ -5,8 +5,8 @@ sparse product per day spreads talk or defections to every neighbour at any size
 customers' ties go to a small pending matrix that is folded into the main one only when
 it has grown, so a day with acquisitions does not copy the whole network. From
 ``compiled.NUMBA_MIN_CUSTOMERS`` customers compiled loops build the matrix and fold ties
-into it in place (:func:`cxsim.engine.kernels.symmetric_ties`,
-:func:`cxsim.engine.kernels.fold_ties`):
+into it in place (:func:`cxsim.engine.kernels.network.symmetric_ties`,
+:func:`cxsim.engine.kernels.network.fold_ties`):
 the same matrix as scipy's, without writing fresh copies of the whole network.
 
 Kinds: ``small_world`` (Watts-Strogatz ring with rewiring), ``random`` (Erdős-Rényi with
@@ -19,7 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from cxsim.config import NetworkConfig
-from cxsim.engine import compiled, kernels
+from cxsim.engine import compiled
+from cxsim.engine.kernels import network as compiled_network
 
 
 def _symmetric(
@@ -36,14 +37,15 @@ def _symmetric(
         src: One end of each edge.
         dst: The other end; repeats and self-loops are allowed (a tie is a tie).
         size: The matrix is ``size`` x ``size``.
-        compiled: Build it with :func:`cxsim.engine.kernels.symmetric_ties`: the same matrix
-            (indptr, int64 indices, sorted rows) as scipy's, without its intermediate
-            copies: 0.2-0.3 s instead of 1.0-1.2 s at a million customers.
+        compiled: Build it with :func:`cxsim.engine.kernels.network.symmetric_ties`: the
+            same matrix (indptr, int64 indices, sorted rows) as scipy's, without its
+            intermediate copies: 0.2-0.3 s instead of 1.0-1.2 s at a million customers.
         spare: A C-contiguous 8-byte array of at least ``2 * src.size`` entries that the
             caller is done with (the edges' own memory), reused for the matrix's values.
             At a million customers a fresh 80 MB array costs ~0.1 s in page faults here.
         out: Where the compiled loop writes the indices (see
-            :func:`cxsim.engine.kernels.symmetric_ties`), e.g. with room for later folds.
+            :func:`cxsim.engine.kernels.network.symmetric_ties`), e.g. with room for later
+            folds.
     """
     if not compiled:
         keep = src != dst
@@ -54,7 +56,7 @@ def _symmetric(
         m.sum_duplicates()
         m.data[:] = 1.0  # a tie is a tie, however often it was drawn
         return m
-    indptr, indices = kernels.symmetric_ties(src, dst, size, out)
+    indptr, indices = compiled_network.symmetric_ties(src, dst, size, out)
     if spare is None:
         data = np.ones(indices.size)
     else:  # read by now: its memory becomes the values
@@ -197,7 +199,7 @@ class SocialNetwork:
         return low, high
 
     def _fold_in_place(self) -> None:
-        """Merge the pending ties into the matrix's own arrays (:func:`kernels.fold_ties`).
+        """Merge the pending ties into the matrix's own arrays (compiled ``fold_ties``).
 
         The same matrix as scipy's ``ties + pending`` with values 1. scipy writes a whole
         new network (and copies of its indices) each fold, ~0.3-0.4 s of first-touch page
@@ -205,14 +207,16 @@ class SocialNetwork:
         writes the new ones, and memory grows only when the room runs out.
         """
         ties = self._ties
-        indptr, extra = kernels.symmetric_ties(self._pending_src, self._pending_dst, self._size)
+        pending = compiled_network.symmetric_ties(self._pending_src, self._pending_dst, self._size)
         nnz = ties.nnz
-        most = nnz + extra.size
+        most = nnz + pending.indices.size
         # int64 indices even if the network began empty (scipy's int32)
         self._index_room = _room_for(self._index_room, most, ties.indices, np.int64)
         self._value_room = _room_for(self._value_room, most, np.ones(nnz), np.float64)
         rows = ties.indptr.astype(np.int64, copy=False)  # int32 if the network began empty
-        folded = kernels.fold_ties(rows, self._index_room, nnz, indptr, extra)
+        folded = compiled_network.fold_ties(
+            compiled_network.Ties(rows, self._index_room), nnz, pending
+        )
         self._value_room[nnz:folded] = 1.0
         values, indices = self._value_room[:folded], self._index_room[:folded]
         self._ties = sp.csr_array((values, indices, rows), shape=ties.shape)
@@ -314,7 +318,7 @@ class Hearsay:
     def _tell(self, listener: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
         loud = self.levels[new] - self.levels[old]
         joined = (new > 0).astype(float) - (old > 0)
-        add_at = kernels.scatter_add if compiled.enabled(self.voice.size) else np.add.at
+        add_at = compiled_network.scatter_add if compiled.enabled(self.voice.size) else np.add.at
         add_at(self.talk_sum, listener, loud)
         add_at(self.speakers, listener, joined)
 
@@ -345,5 +349,5 @@ class Hearsay:
             self.voice[changed] = voice[changed]
         speakers = self.speakers[:n]
         if compiled.enabled(n):
-            return kernels.mean_or_zero(self.talk_sum[:n], speakers)
+            return compiled_network.mean_or_zero(self.talk_sum[:n], speakers)
         return np.divide(self.talk_sum[:n], speakers, out=np.zeros(n), where=speakers > 0)

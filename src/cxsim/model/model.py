@@ -29,7 +29,7 @@ from cxsim.ecosystem.churn import ChurnProcess
 from cxsim.ecosystem.customers import CustomerPopulation, SegmentTable
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.environment import OperatingEnvironment
-from cxsim.ecosystem.finance import acquisition_spend, cost_to_serve, daily_revenue
+from cxsim.ecosystem.finance import acquisition_spend, cost_to_serve
 from cxsim.ecosystem.incentives import FrontlineResponse, Pressure, pressure
 from cxsim.ecosystem.journeys import DayActivity, JourneyEngine
 from cxsim.ecosystem.measurement import Measured, Measurement
@@ -38,14 +38,10 @@ from cxsim.ecosystem.organisation import Organisation
 from cxsim.ecosystem.partners import Partner
 from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.ecosystem.word_of_mouth import WordOfMouth
-from cxsim.engine import compiled, kernels
 from cxsim.engine.levers import Levers
 from cxsim.engine.streams import DayStreams
 from cxsim.model.metrics import Day, MetricsRecorder
 from cxsim.model.timeline import Timeline
-
-ATTITUDES = ("satisfaction", "trust", "engagement")
-"""Customer attitudes whose mean over the active customers is a daily metric."""
 
 
 class CXEcosystemModel(mesa.Model):
@@ -133,8 +129,6 @@ class CXEcosystemModel(mesa.Model):
         self.recorder = MetricsRecorder(cfg.days)
         self.datacollector = self.recorder
         """Where Mesa's tools read the daily metrics (see :class:`MetricsRecorder`)."""
-        self._sum_terms: tuple[np.ndarray, ...] = (np.zeros(0),)
-        """Scratch columns for the daily metrics' sums (compiled path)."""
 
     @property
     def totals(self) -> dict[str, float]:
@@ -160,7 +154,7 @@ class CXEcosystemModel(mesa.Model):
             resolution_factor=self.frontline.resolution_factor(pay) * self.organisation.processes,
             context_penalty=self.organisation.context_penalty(self.config.employees),
         )
-        contacts = self.journeys.contacts
+        contacts = activity.contact_log
         handlers = self.workforce.alignment_of(contacts.employee)
         gaming = self.frontline.gaming_by_kpi(pay, handlers, self.organisation.motivation)
         ltr, active = customers.likelihood_to_recommend(), customers.view("active")
@@ -197,7 +191,9 @@ class CXEcosystemModel(mesa.Model):
         """The day's accounts: money and attitudes added to what the actors produced."""
         cfg, wf, org = self.config, self.workforce, self.organisation
         n_active = int(np.count_nonzero(self.customers.view("active")))
-        revenue, attitudes = self._active_sums(n_active)
+        revenue, attitudes = self.customers.active_sums(
+            cfg.finance.engagement_spend, cfg.customers.churn.engagement_reference
+        )
         revenue *= 1.0 + self.levers.price_change
         return Day(
             active_at_start=active_at_start,
@@ -222,31 +218,6 @@ class CXEcosystemModel(mesa.Model):
             ),
             acquisition_spend=acquisition_spend(cfg.finance, revenue, acquired),
         )
-
-    def _active_sums(self, n_active: int) -> tuple[float, dict[str, float]]:
-        """Today's revenue and the mean attitudes of the ``n_active`` active customers."""
-        c, cfg = self.customers, self.config
-        reference = cfg.customers.churn.engagement_reference
-        active = c.view("active")
-        if compiled.enabled(c.n):  # the sums' terms in one pass, numpy's sums: same numbers
-            if self._sum_terms[0].size < c.n:
-                # Kept from day to day: fresh arrays this large would be new memory
-                # mappings, their page faults costing more than the pass.
-                self._sum_terms = tuple(np.empty(c.capacity) for _ in range(4))
-            terms = tuple(column[: c.n] for column in self._sum_terms)
-            columns = tuple(c.view(name) for name in ATTITUDES)
-            spend = (cfg.finance.engagement_spend, reference)
-            kernels.active_terms(columns, c.view("revenue_per_day"), active, spend, terms)
-            revenue, *totals = (np.sum(term) for term in terms)
-        else:
-            revenue = daily_revenue(cfg.finance, c, reference)
-            # A product with the mask and a plain sum: a masked sum (where=) is 5-10x slower.
-            totals = [np.sum(c.view(name) * active) for name in ATTITUDES]
-        means = {
-            name: float(t / n_active) if n_active else 0.0
-            for name, t in zip(ATTITUDES, totals, strict=True)
-        }
-        return float(revenue), means
 
     # --- running and reading --------------------------------------------------------------
 
