@@ -300,7 +300,12 @@ def test_live_moments_kernel_matches_numpy(monkeypatch, noticed):
 
     def live(population):
         moments = Interactions(
-            model.config.customers, population, tps, model.environment, np.random.default_rng(9)
+            model.config.customers,
+            population,
+            tps,
+            model.environment,
+            model.levers,
+            np.random.default_rng(9),
         )
         moments.begin_day(compiled.enabled(population.n))
         value = moments.live(idx, tp, failed, shift, extra, noticed=warned)
