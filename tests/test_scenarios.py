@@ -9,8 +9,8 @@ import pytest
 
 import cxsim
 from cxsim import ConfigError
+from cxsim.outputs.stats import mean_ci
 from cxsim.studies.scenarios import effect
-from cxsim.studies.stats import mean_ci
 
 SMALL = ["customers.n=3000", "days=150"]
 

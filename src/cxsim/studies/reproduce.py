@@ -30,9 +30,9 @@ import yaml
 from cxsim.config import ConfigError, CXSimConfig
 from cxsim.config.compose import load_config
 from cxsim.outputs.publish import publish
+from cxsim.outputs.stats import mean_ci
 from cxsim.studies.readouts import READOUTS
 from cxsim.studies.scenarios import ScenarioRuns, run_scenarios
-from cxsim.studies.stats import mean_ci
 
 TIERS = ("quick", "full")
 STATS = ("mean", "diff", "pct")
@@ -370,7 +370,7 @@ def write_report(results: Sequence[ExperimentResult], out_dir: Path) -> Path:
             parts.append(f"\n## {exp.title}\n\n{exp.question}\n\n![{exp.name}]({exp.name}.png)\n")
             if exp.figure_metrics:
                 name = f"{exp.name}_over_time.png"
-                plot_scenarios_over_time(result.runs, exp.figure_metrics, staging / name)
+                plot_scenarios_over_time(result.runs.daily, exp.figure_metrics, staging / name)
                 parts.append(f"\n![{exp.name} over time]({name})\n")
         outcomes = pd.concat(
             [r.outcomes.reset_index().assign(experiment=r.experiment.name) for r in results],
