@@ -32,8 +32,8 @@ import matplotlib.pyplot as plt
 
 import cxsim
 from cxsim.outputs import figures
+from cxsim.outputs.stats import mean_ci
 from cxsim.studies.scenarios import effect
-from cxsim.studies.stats import mean_ci
 
 SMALL = os.environ.get("CXSIM_NOTEBOOK_SIZE") == "small"
 CUSTOMERS, DAYS, REPLICATIONS = (2_000, 150, 3) if SMALL else (10_000, 240, 10)
@@ -62,7 +62,9 @@ figures.plot_effects(table, outcomes)
 plt.show()
 
 # %%
-figures.plot_scenarios_over_time(runs, ["churn_rate", "nps_true", "contacts", "customer_effort"])
+figures.plot_scenarios_over_time(
+    runs.daily, ["churn_rate", "nps_true", "contacts", "customer_effort"]
+)
 plt.show()
 
 # %% [markdown]
@@ -72,7 +74,7 @@ plt.show()
 # must-be failures.
 
 # %%
-figures.plot_journey_map(runs, runs.event_days)
+figures.plot_journey_map(runs.daily, runs.event_days)
 plt.show()
 
 # %% [markdown]

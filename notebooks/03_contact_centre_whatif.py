@@ -76,7 +76,7 @@ plt.show()
 
 # %%
 figures.plot_scenarios_over_time(
-    runs, ["avg_handling_time", "first_contact_resolution", "repeat_contacts", "churn_rate"]
+    runs.daily, ["avg_handling_time", "first_contact_resolution", "repeat_contacts", "churn_rate"]
 )
 plt.show()
 

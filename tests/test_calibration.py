@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 import cxsim
+from cxsim.cli import calibrate as calibrate_command
 from cxsim.config import ConfigError
-from cxsim.studies.calibration import calibrate, calibrate_main, read_observed, sbg_fit
+from cxsim.studies.calibration import calibrate, read_observed, sbg_fit
 from cxsim.studies.survival import retention_curves, survival_at
 
 # one segment, pure sBG churn (no experience or network effects, no acquisition)
@@ -100,7 +101,7 @@ def test_churn_series_on_the_command_line(tmp_path):
     argv = [str(path), "--unit", "weeks", "--fit", "churn_b_scale=0.1:10", "-s", "4", "-j", "1"]
     argv += ["--max-evaluations", "12", "--project", "4", "--bands", "4", "-o", str(out)]
     # four times the observed customers, so the simulated rates' own noise stays small
-    calibrate_main([*argv, "--", "experiment=sbg_docking", "customers.n=8000"])
+    calibrate_command.main([*argv, "--", "experiment=sbg_docking", "customers.n=8000"])
     assert sorted(p.name for p in out.iterdir()) == [
         "calibration.png",
         "curve.csv",

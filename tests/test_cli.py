@@ -88,7 +88,7 @@ def test_the_command_imports_the_model_only_to_run_a_job():
     """`cxsim --help`, config errors and a sweep's launching process need no Mesa or pandas."""
     code = (
         "import sys\n"
-        "from cxsim.cli import precheck\n"
+        "from cxsim.cli.main import precheck\n"
         "precheck(['-m', 'customers.n=100,200', 'replication=range(3)'])\n"
         "heavy = ('cxsim.model', 'mesa', 'pandas', 'scipy.stats', 'matplotlib')\n"
         "print([m for m in heavy if m in sys.modules])"
@@ -103,7 +103,7 @@ def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
     from hydra.plugins.sweeper import Sweeper
     from hydra.types import RunMode
 
-    from cxsim import cli
+    from cxsim.cli.main import _check_batch, _quick_batch_checks
 
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
         loader = GlobalHydra.instance().config_loader()
@@ -111,9 +111,9 @@ def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
         sweeper = SimpleNamespace(
             hydra_context=SimpleNamespace(config_loader=loader), config=master
         )
-        with cli._quick_batch_checks():
+        with _quick_batch_checks():
             check = BasicSweeper.validate_batch_is_legal
-            assert check is cli._check_batch
+            assert check is _check_batch
             check(sweeper, [["replication=0"], ["replication=1"], ["customers=default"]])
             with pytest.raises(SystemExit) as stop:
                 check(sweeper, [["customers.n=5", "seed=1"], ["customers.n=-5", "seed=1"]])
@@ -127,7 +127,7 @@ def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
 def test_the_last_collection_is_skipped_once_per_process():
     code = (
         "import atexit, gc\n"
-        "from cxsim.cli import _skip_the_last_collection\n"
+        "from cxsim.cli.main import _skip_the_last_collection\n"
         "frozen = gc.get_freeze_count()\n"
         "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > frozen))\n"
         "before = atexit._ncallbacks()\n"

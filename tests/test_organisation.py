@@ -7,8 +7,8 @@ import cxsim
 from cxsim import ConfigError
 from cxsim.config import IncentivesConfig
 from cxsim.ecosystem.incentives import pressure
+from cxsim.outputs.stats import mean_ci
 from cxsim.studies.scenarios import effect
-from cxsim.studies.stats import mean_ci
 
 SMALL = ["customers.n=4000", "days=150"]
 STAFF = ["customers.n=12000", "days=150"]  # three employees: effects on people need several

@@ -11,13 +11,8 @@ import yaml
 
 from cxsim.config import ConfigError
 from cxsim.ecosystem import experience
-from cxsim.studies.reproduce import (
-    evaluate,
-    load_experiment,
-    load_experiments,
-    reproduce,
-    run_experiment,
-)
+from cxsim.studies.experiments import load_experiment, load_experiments
+from cxsim.studies.reproduce import evaluate, reproduce, run_experiment
 
 TINY = ["customers.n=2000", "days=30"]
 

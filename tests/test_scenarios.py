@@ -12,8 +12,8 @@ from cxsim import ConfigError
 from cxsim.config import EVENTS, EventConfig, ScenarioConfig
 from cxsim.engine.levers import Levers
 from cxsim.model.timeline import Timeline
+from cxsim.outputs.stats import mean_ci
 from cxsim.studies.scenarios import effect
-from cxsim.studies.stats import mean_ci
 
 SMALL = ["customers.n=3000", "days=150"]
 

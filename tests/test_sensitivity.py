@@ -2,10 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cxsim.cli import sensitivity as sensitivity_command
 from cxsim.config import ConfigError
 from cxsim.config.compose import load_config
 from cxsim.studies.parameters import apply, check, parse
-from cxsim.studies.sensitivity import sensitivity, sensitivity_main
+from cxsim.studies.sensitivity import sensitivity
 
 SMALL = ["customers.n=600", "days=60", "network.kind=none"]
 
@@ -45,7 +46,7 @@ def test_morris_same_numbers_on_one_core_or_two_and_from_the_command_line(tmp_pa
     assert len(one.samples) == 3 * (2 + 1)
     argv = ["--method", "morris", "-n", "3", "-s", "7", "-j", "2", "--outcome", "churned"]
     argv += [x for a in args for x in ("-p", a)] + ["-o", str(tmp_path), "--", *overrides]
-    sensitivity_main(argv)
+    sensitivity_command.main(argv)
     written = pd.read_csv(tmp_path / "indices.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "indices.csv",

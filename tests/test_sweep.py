@@ -10,10 +10,11 @@ import pytest
 from omegaconf import OmegaConf
 
 import cxsim
+from cxsim.cli import sweep_status as sweep_status_command
 from cxsim.config.identity import config_hash, job_seed
 from cxsim.sweeps.aggregate import aggregate
 from cxsim.sweeps.jobs import FAILED, STARTED, JobFolder
-from cxsim.sweeps.status import planned_jobs, status_main, sweep_status
+from cxsim.sweeps.status import planned_jobs, sweep_status
 
 
 def test_config_hash_is_the_content_not_the_spelling():
@@ -111,7 +112,7 @@ def test_sweep_status_counts_each_state_and_estimates_time_left(tmp_path, capsys
     assert 120 <= status.seconds_left <= 181
     assert status.line().startswith("1/6 done, 1 running, 1 failed, 1 interrupted, 2 pending")
 
-    status_main([str(sweep)])
+    sweep_status_command.main([str(sweep)])
     out = capsys.readouterr().out
     assert "failed 1: ValueError: bad" in out and "interrupted 3" in out
 

@@ -49,7 +49,7 @@ MOVED: dict[str, str] = {
             "survival",
         ]
     },
-    "analysis": "studies.stats",
+    "analysis": "outputs.stats",
     "compare": "studies.scenarios",
     "kernels": "engine.compiled",
     "luck": "engine.luck",

@@ -1,6 +1,7 @@
-"""The ``cxsim`` command: a thin Hydra app around :func:`cxsim.simulation.simulate`.
+"""The ``cxsim`` entry: one job or a sweep through Hydra, or one of the subcommands.
 
-Before Hydra starts, the overrides are composed and validated once, so a bad value exits
+One job or a sweep is a thin Hydra app around :func:`cxsim.simulation.simulate`. Before
+Hydra starts, the overrides are composed and validated once, so a bad value exits
 with status 2 and one line on stderr, and no output folder is made. Sweep values
 (``-m key=a,b``) are each checked the same way.
 """
@@ -23,7 +24,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.types import RunMode
 from omegaconf import DictConfig, open_dict
 
-from cxsim.config import ConfigError, register, validate
+from cxsim.cli.common import config_errors
+from cxsim.config import register, validate
 from cxsim.config.compose import check_configs, config_dir, config_error
 from cxsim.config.identity import config_hash
 from cxsim.simulation import simulate, write_outputs
@@ -110,11 +112,8 @@ def _check_batch(sweeper: Any, batch: Sequence[Sequence[str]]) -> None:
             del cfg["hydra"]
         return cfg
 
-    try:
+    with config_errors():
         check_configs(batch, job_config)
-    except ConfigError as err:
-        print(f"cxsim: {err}", file=sys.stderr)
-        sys.exit(2)
 
 
 @contextmanager
@@ -189,73 +188,16 @@ def _app(cfg: DictConfig) -> float | None:
     return s.get("profit")
 
 
-def compare_main(argv: list[str]) -> None:
-    """``cxsim compare``: compare scenarios with replications; write the table and figures."""
-    import argparse
-
-    from cxsim.studies.scenarios import run_scenarios
-
-    parser = argparse.ArgumentParser(
-        prog="cxsim compare",
-        description="Compare what-if scenarios against a baseline, with replications and "
-        "common random numbers. Writes effects.csv/.parquet, the runs and figures to --out.",
-        epilog="Example: cxsim compare web_outage partner_failure -r 10 -- customers.n=5000",
-    )
-    parser.add_argument(
-        "scenarios",
-        nargs="+",
-        help="names from configs/scenario, or NAME=OVERRIDE[,OVERRIDE...] for an ad-hoc one",
-    )
-    parser.add_argument("-r", "--replications", type=int, default=10)
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
-    parser.add_argument("-s", "--seed", type=int, default=0, help="first seed")
-    parser.add_argument("-b", "--baseline", default="baseline")
-    parser.add_argument("-o", "--out", default="outputs/compare")
-    parser.add_argument("--metrics", nargs="*", default=None, help="summary outcomes to report")
-    parser.add_argument("overrides", nargs="*", default=[], help="after --: shared overrides")
-    own, _, shared = (
-        (argv[: argv.index("--")], "--", argv[argv.index("--") + 1 :])
-        if ("--" in argv)
-        else (argv, "", [])
-    )
-    args = parser.parse_args(own)
-    scenarios: dict[str, list[str]] = {}
-    for item in [args.baseline, *args.scenarios]:
-        name, _, extra = item.partition("=")
-        scenarios[name] = extra.split(",") if extra else [f"scenario={name}"]
-    try:
-        runs = run_scenarios(
-            scenarios,
-            args.replications,
-            seed=args.seed,
-            overrides=shared,
-            baseline=args.baseline,
-            n_jobs=args.jobs,
-            progress=sys.stderr.isatty(),
-        )
-        out = runs.write(args.out, args.metrics)
-    except ConfigError as err:
-        print(f"cxsim: {err}", file=sys.stderr)
-        sys.exit(2)
-    table = runs.effects(args.metrics or ["churned", "nps_true_last30", "profit"])
-    for row in table[table["scenario"] != args.baseline].itertuples():
-        print(
-            f"{row.scenario:>20} {row.metric:>20}: {row.diff:+12.4g} "
-            f"(95% CI {row.diff_ci_low:+.4g} to {row.diff_ci_high:+.4g}; {row.pct:+.1f}%)"
-        )
-    print(f"cxsim: {len(runs.seeds)} replications per scenario; results in {out}")
-
-
-SUBCOMMANDS: dict[str, str] = {
-    "compare": "cxsim.cli.main:compare_main",
-    "aggregate": "cxsim.sweeps.aggregate:aggregate_main",
-    "sweep-status": "cxsim.sweeps.status:status_main",
-    "reproduce": "cxsim.studies.reproduce:main",
-    "sensitivity": "cxsim.studies.sensitivity:sensitivity_main",
-    "calibrate": "cxsim.studies.calibration:calibrate_main",
-    "survival": "cxsim.studies.survival:survival_main",
-}
-"""``cxsim NAME ...`` runs the function at ``module:function`` with the remaining arguments.
+SUBCOMMANDS = (
+    "compare",
+    "aggregate",
+    "sweep-status",
+    "reproduce",
+    "sensitivity",
+    "calibrate",
+    "survival",
+)
+"""``cxsim NAME ...`` runs ``main`` of ``cxsim.cli.NAME`` (``-`` as ``_``) with the rest.
 
 Each subcommand lives in its own module and is imported only when it is asked for, so
 the plain ``cxsim`` run does not pay for their imports."""
@@ -271,14 +213,10 @@ def main() -> None:
 
     name = sys.argv[1] if len(sys.argv) > 1 else ""
     if name in SUBCOMMANDS:
-        module, _, function = SUBCOMMANDS[name].partition(":")
-        getattr(importlib.import_module(module), function)(sys.argv[2:])
+        importlib.import_module(f"cxsim.cli.{name.replace('-', '_')}").main(sys.argv[2:])
         return
-    try:
+    with config_errors():
         precheck(sys.argv[1:])
-    except ConfigError as err:
-        print(f"cxsim: {err}", file=sys.stderr)
-        sys.exit(2)
     _skip_the_last_collection()
     with _quick_batch_checks():
         _app()

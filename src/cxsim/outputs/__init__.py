@@ -1,1 +1,1 @@
-"""Outputs: result folders published atomically, figures and tables from plain data."""
+"""Outputs: result folders published atomically; figures, tables and statistics of plain data."""

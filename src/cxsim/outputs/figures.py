@@ -1,14 +1,15 @@
-"""Figures, written without a display.
+"""Figures, written without a display, drawn from plain tables.
 
 One run's daily metrics; and for scenario comparisons, effects with CIs, metrics over time
-with CI bands, and the journey map.
+with CI bands, and the journey map. Each takes DataFrames and plain values (the long table
+of daily metrics, the effects table, a day window), never a study's result type, so the
+studies that write figures sit above this module and nothing here reaches up to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -19,10 +20,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cxsim.config import CHURN_CAUSES
-
-if TYPE_CHECKING:
-    from cxsim.studies.scenarios import ScenarioRuns
+from cxsim.config import CHURN_CAUSES, STAGES
+from cxsim.outputs.stats import mean_ci
 
 PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Customers", ("active_customers",), "customers"),
@@ -154,7 +153,7 @@ def plot_checks(table: pd.DataFrame, title: str = "", path: str | Path | None = 
 
 
 def plot_scenarios_over_time(
-    runs: ScenarioRuns,
+    daily: pd.DataFrame,
     metrics: Sequence[str] = KEY_DAILY,
     path: str | Path | None = None,
     smooth_days: int = 7,
@@ -162,7 +161,9 @@ def plot_scenarios_over_time(
     """Daily metrics per scenario: mean over replications with a 95% CI band.
 
     Args:
-        runs: Result of :func:`cxsim.run_scenarios`.
+        daily: One row per run and day: ``scenario``, ``replication``, ``day`` and the
+            metrics (``ScenarioRuns.daily`` of :func:`cxsim.run_scenarios`); scenarios are
+            drawn in the order they first appear.
         metrics: Daily metrics to show, one panel each.
         path: Where to save a PNG, if given.
         smooth_days: Centred rolling mean applied to each replication first.
@@ -174,9 +175,8 @@ def plot_scenarios_over_time(
     fig, axes = plt.subplots(
         rows, cols, figsize=(7 * cols, 3.6 * rows), squeeze=False, constrained_layout=True
     )
-    daily = runs.daily
     for ax, metric in zip(axes.flat, metrics, strict=False):
-        for name in runs.scenarios:
+        for name in daily["scenario"].unique():
             wide = daily[daily["scenario"] == name].pivot(
                 index="day", columns="replication", values=metric
             )
@@ -199,14 +199,14 @@ def plot_scenarios_over_time(
         ax.axis("off")
     axes.flat[0].legend(fontsize="small")
     fig.suptitle(
-        f"Scenarios over time: mean of {len(runs.seeds)} replications, 95% CI band "
+        f"Scenarios over time: mean of {daily['replication'].nunique()} replications, 95% CI band "
         f"({smooth_days}-day rolling mean)"
     )
     return _finish(fig, path)
 
 
 def plot_journey_map(
-    runs: ScenarioRuns,
+    daily: pd.DataFrame,
     days: tuple[int, int] | None = None,
     path: str | Path | None = None,
     failure_threshold: float = 0.05,
@@ -219,27 +219,28 @@ def plot_journey_map(
     must-be failures, with the share written beside it.
 
     Args:
-        runs: Result of :func:`cxsim.run_scenarios`.
-        days: Inclusive day window to average over (default: the whole run).
+        daily: One row per run and day: ``scenario``, ``replication``, ``day`` and the
+            ``experience_<stage>`` and ``failures_<stage>`` metrics (``ScenarioRuns.daily``
+            of :func:`cxsim.run_scenarios`); scenarios are drawn in the order they first
+            appear.
+        days: Inclusive day window to average over (default: the whole run; a scenario
+            comparison's ``event_days`` is the window of its events).
         path: Where to save a PNG, if given.
         failure_threshold: Share of must-be failures that marks a failure point.
     """
-    from cxsim.config import STAGES
-    from cxsim.studies.stats import mean_ci
-
-    daily = runs.daily
+    scenarios = daily["scenario"].unique()
     if days is not None:
         daily = daily[daily["day"].between(*days)]
     per_run = daily.groupby(["scenario", "replication"]).mean(numeric_only=True)
     fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
     x = np.arange(len(STAGES))
-    width = 0.8 / max(len(runs.scenarios), 1)
-    for i, name in enumerate(runs.scenarios):
+    width = 0.8 / max(len(scenarios), 1)
+    for i, name in enumerate(scenarios):
         runs_of = per_run.loc[name]
         cis = [mean_ci(runs_of[f"experience_{s}"].to_numpy()) for s in STAGES]
         mean = np.array([c[0] for c in cis])
         err = np.array([[c[0] - c[1] for c in cis], [c[2] - c[0] for c in cis]])
-        xs = x + (i - (len(runs.scenarios) - 1) / 2) * width * 0.3
+        xs = x + (i - (len(scenarios) - 1) / 2) * width * 0.3
         ax.errorbar(xs, mean, yerr=err, marker="o", capsize=3, label=name)
         failures = np.array([runs_of[f"failures_{s}"].mean() for s in STAGES])
         for xi, yi, share in zip(xs, mean, failures, strict=True):

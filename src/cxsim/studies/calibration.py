@@ -11,21 +11,20 @@ fit ``S(t) = B(a, b+t)/B(a, b)``.
 What common random numbers cannot smooth: the base churn propensities are Beta draws by
 rejection sampling, so a change of a segment's ``churn_a`` re-draws them (``churn_b``
 barely does), and the objective is rough in ``a`` at the scale of the simulated cohort's
-sampling noise. Hence the last step: a quadratic surface fitted by least squares to two
-space-filling designs around the optimiser's best point (the second spanning about five
-standard errors each way). Its minimum is the estimate (the best point is the luckiest of
-many evaluations; the surface averages over them) and its curvature the observed
-information. Its inverse, times ``1 + n_observed/n_simulated`` for a survival table (the
-simulated cohort is a sample too: the usual correction of simulated maximum likelihood),
-is the covariance of the estimates; for a churn series the least-squares curvature is
-scaled by the residual variance.
+sampling noise. Hence the last step (:mod:`cxsim.studies.surface`): a quadratic surface
+fitted by least squares to two space-filling designs around the optimiser's best point
+(the second spanning about five standard errors each way). Its minimum is the estimate
+(the best point is the luckiest of many evaluations; the surface averages over them) and
+its curvature the observed information. Its inverse, times ``1 + n_observed/n_simulated``
+for a survival table (the simulated cohort is a sample too: the usual correction of
+simulated maximum likelihood), is the covariance of the estimates; for a churn series the
+least-squares curvature is scaled by the residual variance.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,6 +46,7 @@ from cxsim.studies.observed import (
 )
 from cxsim.studies.parameters import Parameter, apply, check, get, parse
 from cxsim.studies.runner import execute
+from cxsim.studies.surface import Space, refine
 
 
 def _sbg_start(
@@ -107,41 +107,6 @@ class CalibrationResult:
             (staging / "fit.json").write_text(json.dumps(self.statistics, indent=2) + "\n")
 
         return publish(Path(out_dir), write, marker="fit.json")
-
-
-class _Space:
-    """Parameters in the optimiser's coordinates: log for positive ranges."""
-
-    def __init__(self, params: Sequence[Parameter]) -> None:
-        self.params = list(params)
-        self.log = np.array([p.low > 0 for p in params])
-        self.low = self.to_x({p.name: p.low for p in params})
-        self.high = self.to_x({p.name: p.high for p in params})
-
-    def to_x(self, values: dict[str, float]) -> np.ndarray:
-        v = np.array([values[p.name] for p in self.params], dtype=float)
-        return np.where(self.log, np.log(np.where(self.log, v, 1.0)), v)
-
-    def to_values(self, x: np.ndarray) -> dict[str, float]:
-        x = np.clip(x, self.low, self.high)
-        v = np.where(self.log, np.exp(x), x)
-        return {p.name: float(vi) for p, vi in zip(self.params, v, strict=True)}
-
-
-def _quadratic_surface(
-    offsets: np.ndarray, values: np.ndarray
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """Value and gradient at 0 and Hessian of the least-squares quadratic through ``values``."""
-    p = offsets.shape[1]
-    pairs = [(i, j) for i in range(p) for j in range(i, p)]
-    design = np.column_stack(
-        [np.ones(len(offsets)), offsets] + [offsets[:, i] * offsets[:, j] for i, j in pairs]
-    )
-    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
-    hessian = np.zeros((p, p))
-    for c, (i, j) in zip(coef[1 + p :], pairs, strict=True):
-        hessian[i, j] = hessian[j, i] = c * (2.0 if i == j else 1.0)
-    return float(coef[0]), coef[1 : 1 + p], hessian
 
 
 def calibrate(
@@ -210,7 +175,7 @@ def calibrate(
         raise ConfigError("segment", segment, "applies to survival tables only")
     fit_base = replace(base, days=max(observed.horizon_days, 1))
     seeds = [seed + r for r in range(replications)]
-    space = _Space(params)
+    space = Space(params)
 
     def values_at(x: np.ndarray) -> dict[str, float]:
         return space.to_values(x)
@@ -270,32 +235,8 @@ def calibrate(
         history.extend({**jobs[k][1], "objective": float(out[k])} for k in jobs)
         return out
 
-    n_coef = 1 + p + p * (p + 1) // 2
-    half = np.where(space.log, 0.25, 0.1 * (space.high - space.low))
-    hessian, ok = np.full((p, p), np.nan), False
-    points, values = np.empty((0, p)), np.empty(0)
-    lowest = f_hat  # the surface's minimum (the best point's value until there is one)
-    for stage in range(2):
-        # A first design finds the scale of the uncertainty; the second, twice as large,
-        # spans about five standard errors each way, so the surface rises well above the
-        # seed's roughness. The final surface is fitted to both designs' points.
-        size = 2 ** math.ceil(math.log2((2 + 2 * stage) * n_coef))
-        unit_points = stats.qmc.Sobol(p, scramble=True, seed=seed + stage).random(size)
-        design = np.clip(x_hat + (2.0 * unit_points - 1.0) * half, space.low, space.high)
-        points = np.vstack([points, design]) if stage else design
-        values = np.concatenate([values, evaluate_many(list(design))])
-        at_best, gradient, hessian = _quadratic_surface(points - x_hat, values)
-        ok = bool(np.all(np.linalg.eigvalsh(hessian) > 0))
-        if not ok:
-            half = half * 2.0
-            continue
-        shift = -np.linalg.solve(hessian, gradient)
-        lowest = at_best + 0.5 * float(gradient @ shift)
-        if np.all(np.abs(shift) <= half):  # the surface's minimum lies within its design
-            x_hat = np.clip(x_hat + shift, space.low, space.high)
-        if stage == 0:
-            spread = 5.0 * np.sqrt(np.diag(np.linalg.inv(hessian)) * unit_rise)
-            half = np.clip(spread, half / 4.0, half * 4.0)
+    x_hat, hessian, ok, lowest = refine(x_hat, f_hat, space, evaluate_many, unit_rise, seed)
+
     # The fitted curve over the data and beyond (a band from parameter draws below).
     last = observed.period[-1]
     first = 0.0 if observed.kind == "survival" else 1.0
@@ -429,67 +370,3 @@ def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     return save_figure(fig, path)
-
-
-def calibrate_main(argv: list[str]) -> None:
-    """``cxsim calibrate``: fit parameters to an observed survival table or churn series."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="cxsim calibrate",
-        description="Fit model parameters to observed retention under common random numbers. "
-        "DATA.csv has columns period,surviving (a cohort from period 0) or period,churn_rate. "
-        "Writes estimates.csv, curve.csv/.parquet, evaluations.parquet, calibration.png and "
-        "fit.json to --out.",
-        epilog="Example: cxsim calibrate cohort.csv --unit months --fit churn_a_scale=0.2:5 "
-        "--fit churn_b_scale=0.2:5 --project 12 -- customers.n=5000",
-    )
-    parser.add_argument("data", help="CSV: period,surviving or period,churn_rate")
-    parser.add_argument("--unit", required=True, choices=UNITS, help="length of one period")
-    parser.add_argument(
-        "--fit", action="append", required=True, help="KEY=LOW:HIGH to fit (repeatable)"
-    )
-    parser.add_argument("--segment", default=None, help="compare with one segment's cohort")
-    parser.add_argument("--project", type=float, default=0.0, help="periods beyond the data")
-    parser.add_argument("--bands", type=int, default=20, help="parameter draws for the band")
-    parser.add_argument("-r", "--replications", type=int, default=1, help="seeds per point")
-    parser.add_argument("-s", "--seed", type=int, default=0)
-    parser.add_argument("--max-evaluations", type=int, default=80)
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
-    parser.add_argument("-o", "--out", default="outputs/calibration")
-    own, shared = (
-        (argv[: argv.index("--")], argv[argv.index("--") + 1 :])
-        if "--" in argv
-        else (
-            argv,
-            [],
-        )
-    )
-    args = parser.parse_args(own)
-    try:
-        result = calibrate(
-            args.data,
-            args.fit,
-            unit=args.unit,
-            overrides=shared,
-            segment=args.segment,
-            seed=args.seed,
-            replications=args.replications,
-            project=args.project,
-            bands=args.bands,
-            max_evaluations=args.max_evaluations,
-            n_jobs=args.jobs,
-            progress=sys.stderr.isatty(),
-        )
-        out = result.write(args.out)
-    except ConfigError as err:
-        print(f"cxsim: {err}", file=sys.stderr)
-        sys.exit(2)
-    for row in result.estimates.itertuples():
-        print(
-            f"{row.parameter:>45} = {row.estimate:.4g} "
-            f"(95% CI {row.ci_low:.4g} to {row.ci_high:.4g}; start {row.start:.4g})"
-        )
-    s = result.statistics
-    fit = f"log-likelihood {s['log_likelihood']:.2f}, " if s["log_likelihood"] is not None else ""
-    print(f"cxsim: {fit}RMSE {s['rmse']:.4g}, {s['evaluations']} evaluations; results in {out}")

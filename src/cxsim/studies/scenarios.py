@@ -18,10 +18,10 @@ import pandas as pd
 
 from cxsim.config.compose import load_config
 from cxsim.outputs.publish import publish
+from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import run
 from cxsim.studies.runner import execute
-from cxsim.studies.stats import mean_ci, relative_change
 
 NOT_OUTCOMES = ("seed", "days", "customers_initial")
 """Summary entries that describe the setup rather than its outcome."""
@@ -126,8 +126,8 @@ class ScenarioRuns:
             self.daily.to_parquet(staging / "daily.parquet")
             shown = list(metrics or plots.KEY_OUTCOMES)
             plots.plot_effects(effects, shown, staging / "effects.png")
-            plots.plot_scenarios_over_time(self, plots.KEY_DAILY, staging / "over_time.png")
-            plots.plot_journey_map(self, self.event_days, staging / "journey_map.png")
+            plots.plot_scenarios_over_time(self.daily, plots.KEY_DAILY, staging / "over_time.png")
+            plots.plot_journey_map(self.daily, self.event_days, staging / "journey_map.png")
             effects.to_csv(staging / "effects.csv", index=False)
 
         return publish(Path(out_dir), write, marker="effects.csv")

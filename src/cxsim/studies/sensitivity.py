@@ -17,7 +17,6 @@ randomness; ``replications=R`` averages each sample over the seeds ``seed .. see
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -250,67 +249,3 @@ def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
         ax.grid(alpha=0.3)
     fig.suptitle(f"{result.method.capitalize()} sensitivity, seeds {result.seeds}")
     return save_figure(fig, path)
-
-
-def sensitivity_main(argv: list[str]) -> None:
-    """``cxsim sensitivity``: Morris or Sobol indices of summary outcomes."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="cxsim sensitivity",
-        description="Global sensitivity of summary outcomes to parameters named with ranges "
-        "(Sobol or Morris, SALib). Every sample runs with the same seed (common random "
-        "numbers). Writes indices.csv/.parquet, samples.parquet, sensitivity.png to --out.",
-        epilog="Example: cxsim sensitivity --method sobol -p experience_effect_scale=0.5:2 "
-        "-p touchpoints.web.quality=0.5:0.95 --outcome annual_churn_rate -n 64 -- "
-        "customers.n=2000 days=180",
-    )
-    parser.add_argument("--method", choices=METHODS, default="sobol")
-    parser.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        required=True,
-        help="KEY=LOW:HIGH (a numeric config key or experience_effect_scale, "
-        "churn_a_scale, churn_b_scale); repeat for each parameter",
-    )
-    parser.add_argument("--outcome", action="append", help="summary outcome (repeatable)")
-    parser.add_argument("-n", type=int, default=64, help="Sobol base size / Morris trajectories")
-    parser.add_argument("-r", "--replications", type=int, default=1, help="seeds per sample")
-    parser.add_argument("-s", "--seed", type=int, default=0)
-    parser.add_argument("--levels", type=int, default=4, help="Morris grid levels")
-    parser.add_argument("--second-order", action="store_true", help="Sobol S2 as well")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
-    parser.add_argument("-o", "--out", default="outputs/sensitivity")
-    own, shared = (
-        (argv[: argv.index("--")], argv[argv.index("--") + 1 :])
-        if "--" in argv
-        else (
-            argv,
-            [],
-        )
-    )
-    args = parser.parse_args(own)
-    try:
-        result = sensitivity(
-            args.param,
-            args.outcome or ["annual_churn_rate"],
-            args.method,
-            args.n,
-            overrides=shared,
-            seed=args.seed,
-            replications=args.replications,
-            levels=args.levels,
-            second_order=args.second_order,
-            n_jobs=args.jobs,
-            progress=sys.stderr.isatty(),
-        )
-        out = result.write(args.out)
-    except ConfigError as err:
-        print(f"cxsim: {err}", file=sys.stderr)
-        sys.exit(2)
-    shown = result.indices[result.indices["index"].isin(["S1", "ST", "mu_star", "sigma"])]
-    for row in shown.itertuples():
-        ci = f" (95% CI {row.ci_low:+.3g} to {row.ci_high:+.3g})" if np.isfinite(row.conf) else ""
-        print(f"{row.outcome:>20} {row.parameter:>40} {row.index:>7}: {row.value:+.3g}{ci}")
-    print(f"cxsim: {len(result.samples)} samples x {len(result.seeds)} seed(s); results in {out}")

@@ -12,7 +12,6 @@ DuckDB (``SELECT * FROM 'sweep.parquet'``).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,36 +135,3 @@ def aggregate(sweep_dir: str | Path, daily: bool = False) -> SweepTable:
             daily_table = daily_table[[*front, *[c for c in daily_table.columns if c not in front]]]
             _tidy_types(daily_table, names)
     return SweepTable(jobs, names, daily_table, unfinished)
-
-
-def aggregate_main(argv: list[str]) -> None:
-    """``cxsim aggregate SWEEP_DIR [--daily] [-o FILE]``: the sweep's tidy Parquet table(s)."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="cxsim aggregate",
-        description="Gather the finished jobs of a sweep into one tidy Parquet table: one "
-        "row per job, its swept parameters and summary outcomes. Jobs without complete "
-        "results are left out and counted.",
-        epilog="Example: cxsim aggregate sweeps/price --daily -o price.parquet",
-    )
-    parser.add_argument("sweep_dir", type=Path, help="the sweep's hydra.sweep.dir")
-    parser.add_argument(
-        "--daily", action="store_true", help="also write the daily metrics to FILE_daily.parquet"
-    )
-    parser.add_argument(
-        "-o", "--out", type=Path, default=None, help="default: SWEEP_DIR/sweep.parquet"
-    )
-    args = parser.parse_args(argv)
-    if not args.sweep_dir.is_dir():
-        parser.error(f"no such folder: {args.sweep_dir}")
-    table = aggregate(args.sweep_dir, daily=args.daily)
-    if table.jobs.empty:
-        print(f"cxsim: no finished job in {args.sweep_dir}", file=sys.stderr)
-        sys.exit(1)
-    written = table.write(args.out or args.sweep_dir / "sweep.parquet")
-    swept = ", ".join(table.parameters) or "none"
-    print(
-        f"cxsim: {len(table.jobs)} finished jobs (parameters: {swept}); "
-        f"{len(table.unfinished)} unfinished left out; wrote {', '.join(map(str, written))}"
-    )

@@ -9,6 +9,7 @@ prints it; each job of a running sweep prints the one-line form when it finishes
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import socket
 import time
@@ -60,7 +61,6 @@ def _plan(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, ...], ...] | 
     takes about 60 ms; it is written once when the sweep starts, so a worker parses it
     once for all its jobs. A re-run of the sweep writes it again, with a new time.
     """
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf import OmegaConf
 
@@ -69,12 +69,22 @@ def _plan(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, ...], ...] | 
         return None
     params = hydra.sweeper.get("params") or {}
     arguments = [f"{k}={v}" for k, v in params.items()] + list(hydra.overrides.task)
+    # The basic sweeper's expansion (its split_arguments, which lives in hydra._internal
+    # that only cxsim.cli touches): each key's values, a key given again keeping its first
+    # place, and every combination in that order.
+    choices: dict[str, list[str]] = {}
     try:
-        overrides = OverridesParser.create().parse_overrides(arguments)
-        batches = BasicSweeper.split_arguments(overrides, None)
-    except Exception:  # a sweep form only the live config loader can expand (e.g. glob)
+        for override in OverridesParser.create().parse_overrides(arguments):
+            key = override.get_key_element()
+            if not override.is_sweep_override():
+                choices[key] = [f"{key}={override.get_value_element_as_str()}"]
+            elif override.is_discrete_sweep():
+                choices[key] = [f"{key}={v}" for v in override.sweep_string_iterator()]
+            else:  # a sweep form only the live config loader can expand (e.g. glob)
+                return None
+    except Exception:  # not an override Hydra can parse: the plan cannot be told
         return None
-    return tuple(tuple(job) for batch in batches for job in batch)
+    return tuple(itertools.product(*choices.values()))
 
 
 def _job_seconds(record: dict, started: dict | None) -> float:
@@ -207,30 +217,3 @@ def progress_due(job_num: int) -> bool:
     """
     step = 1 if job_num < 100 else 10 if job_num < 1000 else 100
     return job_num % step == 0
-
-
-def status_main(argv: list[str]) -> None:
-    """``cxsim sweep-status SWEEP_DIR``: jobs done, running, failed, pending, time left."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="cxsim sweep-status",
-        description="How far a sweep (cxsim -m ...) has got: jobs done, running, failed, "
-        "interrupted and pending, and the time left. Read from the sweep folder, so it "
-        "works from another terminal while the sweep runs, or after it stopped.",
-        epilog="Example: cxsim sweep-status sweeps/price",
-    )
-    parser.add_argument("sweep_dir", type=Path, help="the sweep's hydra.sweep.dir")
-    args = parser.parse_args(argv)
-    if not args.sweep_dir.is_dir():
-        parser.error(f"no such folder: {args.sweep_dir}")
-    status = sweep_status(args.sweep_dir)
-    print(f"cxsim sweep: {status.line()}")
-    if status.seconds_per_job is not None:
-        print(f"  mean job time {status.seconds_per_job:.1f} s")
-    for folder, error in status.failed.items():
-        print(f"  failed {folder.relative_to(args.sweep_dir)}: {error} (see {FAILED})")
-    for folder in status.interrupted:
-        print(f"  interrupted {folder.relative_to(args.sweep_dir)}")
-    if status.failed or status.interrupted or status.pending:
-        print("  re-run the sweep's command to run the jobs without results")

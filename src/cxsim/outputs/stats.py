@@ -1,4 +1,7 @@
-"""Statistics over replications: means with t confidence intervals, paired differences."""
+"""Statistics over replications: means with t confidence intervals, paired differences.
+
+Plain arrays in, numbers out, so the studies' tables and the figures' error bars share them.
+"""
 
 from __future__ import annotations
 

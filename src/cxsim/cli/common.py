@@ -1,0 +1,36 @@
+"""What the subcommands share: the model overrides after ``--``, and how a bad config ends."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from cxsim.config import ConfigError
+
+
+def split_overrides(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The command's own arguments, and the overrides after ``--`` that every run shares.
+
+    Example:
+        >>> split_overrides(["a", "-r", "3", "--", "days=10"])
+        (['a', '-r', '3'], ['days=10'])
+    """
+    if "--" not in argv:
+        return list(argv), []
+    cut = list(argv).index("--")
+    return list(argv[:cut]), list(argv[cut + 1 :])
+
+
+@contextmanager
+def config_errors() -> Iterator[None]:
+    """End the command on a :class:`ConfigError`: one line on stderr and exit status 2.
+
+    Everything checks its configuration before it runs or writes, so the line is all the
+    user needs and no traceback hides it.
+    """
+    try:
+        yield
+    except ConfigError as err:
+        print(f"cxsim: {err}", file=sys.stderr)
+        sys.exit(2)
