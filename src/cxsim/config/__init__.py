@@ -5,13 +5,21 @@ common names; each submodule has one job:
 
 * :mod:`~cxsim.config.vocabulary`: every word of the model, and the event table;
 * :mod:`~cxsim.config.rules`: what a value may be, and :class:`ConfigError`;
-* :mod:`~cxsim.config.schema`: the dataclasses, registered in Hydra's ConfigStore;
+* :mod:`~cxsim.config.schema`: the dataclasses, registered in Hydra's ConfigStore (the
+  customers' section in :mod:`~cxsim.config.customer_schema`);
 * :mod:`~cxsim.config.validate`: checks a composed config against all of the above;
 * :mod:`~cxsim.config.compose`: override strings to a validated config;
 * :mod:`~cxsim.config.identity`: a config's content hash and the seeds it derives.
 """
 
 from cxsim.config.compose import check_configs, config_dir, config_error, load_config
+from cxsim.config.customer_schema import (
+    AcquisitionConfig,
+    ChurnConfig,
+    CustomersConfig,
+    ExperienceConfig,
+    SegmentConfig,
+)
 from cxsim.config.rules import (
     ConfigError,
     Interval,
@@ -25,17 +33,13 @@ from cxsim.config.rules import (
     weights,
 )
 from cxsim.config.schema import (
-    AcquisitionConfig,
-    ChurnConfig,
     CultureConfig,
-    CustomersConfig,
     CXSimConfig,
     CXTeamConfig,
     EmployeesConfig,
     EnablersConfig,
     EnvironmentConfig,
     EventConfig,
-    ExperienceConfig,
     FinanceConfig,
     IncentivesConfig,
     MeasurementConfig,
@@ -43,7 +47,6 @@ from cxsim.config.schema import (
     OrganisationConfig,
     PartnerConfig,
     ScenarioConfig,
-    SegmentConfig,
     SystemConfig,
     TouchpointConfig,
     register,
