@@ -364,15 +364,3 @@ class CustomerPopulation:
         self.churn_cause[idx] = cause
         self.in_journey[idx] = False
         self.issue_open[idx] = False
-
-
-def nps(ltr: np.ndarray) -> float:
-    """Net Promoter Score (-100..100) of a set of 0-10 answers; 0 for an empty set."""
-    return nps_of_counts(np.count_nonzero(ltr >= 9), np.count_nonzero(ltr <= 6), ltr.size)
-
-
-def nps_of_counts(promoters: int, detractors: int, answers: int) -> float:
-    """Net Promoter Score (-100..100) from counts of answers; 0 without answers."""
-    if answers == 0:
-        return 0.0
-    return 100.0 * (promoters - detractors) / answers

@@ -159,11 +159,11 @@ class Measurement:
             rng.random(first.size) < aht_gaming, 1.0 - cfg.off_clock_share, 1.0
         )
         return Measured(
-            nps=100.0 * (promoters - detractors) / answered if answered else 0.0,
+            nps=nps_of_counts(promoters, detractors, answered),
             csat=satisfied / n_csat if n_csat else 0.0,
             csat_true=float(np.mean(contacts.csat >= 4)) if n else 0.0,
-            nps_relationship=100.0 * (r_pro - r_det) / r_n if r_n else 0.0,
-            nps_contacts_true=100.0 * (t_pro - t_det) / t_n if t_n else 0.0,
+            nps_relationship=nps_of_counts(r_pro, r_det, r_n),
+            nps_contacts_true=nps_of_counts(t_pro, t_det, t_n),
             fcr=float(coded[first].mean()) if first.any() else 0.0,
             aht=float(clocked.mean()) if clocked.size else 0.0,
             responses=int(answers.size + rel.size),
@@ -173,3 +173,10 @@ class Measurement:
         return np.minimum(
             self.cfg.response_rate * np.where(unhappy, self.cfg.unhappy_response_boost, 1.0), 1.0
         )
+
+
+def nps_of_counts(promoters: int, detractors: int, answers: int) -> float:
+    """Net Promoter Score (-100..100) from counts of answers; 0 without answers."""
+    if answers == 0:
+        return 0.0
+    return 100.0 * (promoters - detractors) / answers

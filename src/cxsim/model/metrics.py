@@ -20,10 +20,9 @@ import pandas as pd
 
 from cxsim.config import CHURN_CAUSES, STAGES
 from cxsim.config.vocabulary import DETRACTOR, PROMOTER
-from cxsim.ecosystem.customers import nps_of_counts
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.journeys import DayActivity
-from cxsim.ecosystem.measurement import Measured
+from cxsim.ecosystem.measurement import Measured, nps_of_counts
 
 
 def ratio(numerator: float, denominator: float) -> float:
