@@ -1,4 +1,3 @@
-import importlib
 import multiprocessing
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import yaml
 
 from cxsim.config import ConfigError
 from cxsim.ecosystem import experience
+from cxsim.studies import runner
 from cxsim.studies.experiments import load_experiment, load_experiments
 from cxsim.studies.reproduce import evaluate, reproduce, run_experiment
 
@@ -177,8 +177,7 @@ def test_without_loss_aversion_the_loss_gain_asymmetry_fails(monkeypatch):
     )
     monkeypatch.setattr(experience, "disconfirmation", lambda perf, expect, _: perf - expect)
     # forked workers inherit the patched module (spawned ones would import it afresh)
-    pool_module = importlib.import_module("cxsim.compare")  # `cxsim.compare` is the function
-    monkeypatch.setattr(pool_module, "get_context", lambda _: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(runner, "get_context", lambda _: multiprocessing.get_context("fork"))
     result = run_experiment(exp, "quick", n_jobs=2)
     assert not result.passed, result.table
 
