@@ -286,7 +286,9 @@ class CustomerPopulation:
         else:
             g += active * (ref - g) * step
 
-    def active_sums(self, engagement_spend: float, reference: float) -> tuple[float, dict]:
+    def active_sums(
+        self, engagement_spend: float, reference: float
+    ) -> tuple[float, dict[str, float]]:
         """Today's revenue and the mean attitudes of the active customers.
 
         Each customer spends its segment's revenue, more when engaged: ``1 +

@@ -215,7 +215,7 @@ class SocialNetwork:
         self._value_room = _room_for(self._value_room, most, np.ones(nnz), np.float64)
         rows = ties.indptr.astype(np.int64, copy=False)  # int32 if the network began empty
         folded = compiled_network.fold_ties(
-            compiled_network.Ties(rows, self._index_room), nnz, pending
+            compiled_network.Ties(indptr=rows, indices=self._index_room), nnz, pending
         )
         self._value_room[nnz:folded] = 1.0
         values, indices = self._value_room[:folded], self._index_room[:folded]

@@ -54,24 +54,21 @@ def log_hazard_ratio(columns: RiskColumns, effects: HazardEffects) -> np.ndarray
     return out
 
 
-def _log_ratio_loop(columns, e, out):
-    # Short names: the arithmetic reads like hazard_terms, which it mirrors operation by
-    # operation (no fastmath: no reassociation or fused multiply-adds), then the sum in
-    # daily_hazard: the numbers are the numpy path's.
+def _log_ratio_loop(columns, effects, out):
+    # Short local names: the arithmetic reads like hazard_terms, which it mirrors
+    # operation by operation (no fastmath: no reassociation or fused multiply-adds), then
+    # the sum in daily_hazard: the numbers are the numpy path's.
     s, t, g, sc, x, net = columns
+    se, sref, te, tref, ee, gref, ce, damp, we, on, m = effects
     for i in range(s.size):
-        attitude = e.satisfaction_effect * (e.satisfaction_reference - s[i]) + e.trust_effect * (
-            e.trust_reference - t[i]
-        )
+        attitude = se * (sref - s[i]) + te * (tref - t[i])
         experience = 0.0
-        if e.experience_on:
+        if on:
             experience = (
-                (1.0 - sc[i]) * max(attitude, 0.0)
-                + min(attitude, 0.0)
-                - e.engagement_effect * (g[i] - e.engagement_reference)
+                (1.0 - sc[i]) * max(attitude, 0.0) + min(attitude, 0.0) - ee * (g[i] - gref)
             )
-        contagion = e.contagion_effect * x[i] * (1.0 - e.contagion_loyalty_damping * g[i])
-        out[i] = 0.0 + experience + contagion + (-e.word_of_mouth_effect) * net[i] + e.market
+        contagion = ce * x[i] * (1.0 - damp * g[i])
+        out[i] = 0.0 + experience + contagion + (-we) * net[i] + m
 
 
 def leavers(theta: np.ndarray, growth: np.ndarray, u: np.ndarray, active: np.ndarray) -> np.ndarray:

@@ -54,15 +54,13 @@ def likelihood_to_recommend(
     return out
 
 
-def _likelihood_loop(attitudes, style, p, out):
+def _likelihood_loop(attitudes, style, params, out):
+    # Fields as locals first: the arithmetic then reads like the numpy twin's.
     s, t, g = attitudes
+    ws, wt, wg, sref, tref, gref, ltr_ref, sensitivity = params
     for i in range(out.size):
-        attitude = (
-            p.satisfaction_weight * (s[i] - p.satisfaction_reference)
-            + p.trust_weight * (t[i] - p.trust_reference)
-            + p.engagement_weight * (g[i] - p.engagement_reference)
-        )
-        answer = np.rint(10.0 * (p.recommend_reference + p.sensitivity * attitude + style[i]))
+        attitude = ws * (s[i] - sref) + wt * (t[i] - tref) + wg * (g[i] - gref)
+        answer = np.rint(10.0 * (ltr_ref + sensitivity * attitude + style[i]))
         out[i] = min(max(answer, 0.0), 10.0)  # np.clip(.., 0, 10) of the numpy path
 
 

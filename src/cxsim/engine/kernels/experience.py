@@ -84,32 +84,35 @@ def live_moments(
     return value
 
 
-def _live_moments_loop(moment, expectations, system, memory, p, value):
-    idx, tp, perf, effort = moment.customer, moment.touchpoint, moment.performance, moment.effort
+def _live_moments_loop(moment, expectations, system, memory, judging, value):
+    # Fields as locals first: the arithmetic then reads like the numpy twin's.
+    idx, tp, perf, effort, failed, delighted, noticed = moment
     expectation, tolerance, segment, shift = expectations
     peak, end, moments = memory.peak, memory.end, memory.moments
+    must_be_failed, last_system = memory.must_be_failed, memory.last_system
+    effort_weight, loss_aversion, delight_bonus, penalty, kept = judging
     for k in range(idx.size):
         i, t = idx[k], tp[k]
         seg = segment[i]
         # moment_value: effort beyond tolerance as lost performance, then loss aversion
         excess = max(effort[k] - tolerance[seg], 0.0)
-        d = (perf[k] - p.effort_weight * excess) - (expectation[seg, t] + shift[i])
-        v = d if d >= 0.0 else p.loss_aversion * d
-        if moment.delighted[k]:
-            v = v + p.delight_bonus
-        fail = moment.failed[k]
+        d = (perf[k] - effort_weight * excess) - (expectation[seg, t] + shift[i])
+        v = d if d >= 0.0 else loss_aversion * d
+        if delighted[k]:
+            v = v + delight_bonus
+        fail = failed[k]
         if fail:
-            v = p.penalty
+            v = penalty
         # a warned customer: the failure stings less and breaks no promise
-        if moment.noticed[k]:
-            v = v * p.kept
+        if noticed[k]:
+            v = v * kept
             fail = False
         # CustomerPopulation.live: peak-end memory
         if moments[i] == 0 or abs(v) > abs(peak[i]):
             peak[i] = v
         end[i] = v
         moments[i] += 1
-        memory.must_be_failed[i] |= fail
+        must_be_failed[i] |= fail
         if system[t] >= 0:
-            memory.last_system[i] = system[t]
+            last_system[i] = system[t]
         value[k] = v

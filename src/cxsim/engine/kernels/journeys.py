@@ -61,16 +61,17 @@ def begin_journeys(idx: np.ndarray, memory: JourneyMemory) -> None:
 
 
 def _begin_loop(idx, memory):
+    in_journey, issue_open, attempts, last_system, moments, peak, end, failed, journeys = memory
     for i in idx:
-        memory.in_journey[i] = True
-        memory.issue_open[i] = False
-        memory.attempts[i] = 0
-        memory.last_system[i] = -1
-        memory.moments[i] = 0
-        memory.peak[i] = 0.0
-        memory.end[i] = 0.0
-        memory.must_be_failed[i] = False
-        memory.journeys[i] += 1
+        in_journey[i] = True
+        issue_open[i] = False
+        attempts[i] = 0
+        last_system[i] = -1
+        moments[i] = 0
+        peak[i] = 0.0
+        end[i] = 0.0
+        failed[i] = False
+        journeys[i] += 1
 
 
 class Learning(NamedTuple):
@@ -109,23 +110,26 @@ def close_journeys(
 
 
 def _close_loop(idx, memory, attitudes, p, out):
+    # Fields as locals first: the arithmetic then reads like the numpy twin's.
     peak, end, failed = memory.peak, memory.end, memory.must_be_failed
+    in_journey, issue_open = memory.in_journey, memory.issue_open
     s, t, g = attitudes
+    peak_weight, anchor, learning = p.peak_weight, p.satisfied_anchor, p.satisfaction_learning
+    trust_kept, trust_gain, gain, learn = p.trust_kept, p.trust_gain, p.engagement_gain, p.learn
     for k in range(idx.size):
         i = idx[k]
-        # experience.remembered, then experience.judgement
-        remembered = p.peak_weight * peak[i] + (1.0 - p.peak_weight) * end[i]
-        judged = min(max(p.satisfied_anchor + remembered, 0.0), 1.0)
+        remembered = peak_weight * peak[i] + (1.0 - peak_weight) * end[i]
+        judged = min(max(anchor + remembered, 0.0), 1.0)  # experience.judgement
         out[k] = judged
-        memory.in_journey[i] = False
-        memory.issue_open[i] = False
-        if p.learn:
-            s[i] = s[i] + p.satisfaction_learning * (judged - s[i])
+        in_journey[i] = False
+        issue_open[i] = False
+        if learn:
+            s[i] = s[i] + learning * (judged - s[i])
             if failed[i]:
-                t[i] = t[i] * p.trust_kept
+                t[i] = t[i] * trust_kept
             else:
-                t[i] = t[i] + p.trust_gain * (1.0 - t[i])
-            g[i] = min(max(g[i] + p.engagement_gain * remembered, 0.0), 1.0)
+                t[i] = t[i] + trust_gain * (1.0 - t[i])
+            g[i] = min(max(g[i] + gain * remembered, 0.0), 1.0)
 
 
 def choose(
