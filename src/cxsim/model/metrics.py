@@ -20,8 +20,8 @@ import pandas as pd
 
 from cxsim.config import CHURN_CAUSES, STAGES
 from cxsim.config.vocabulary import DETRACTOR, PROMOTER
+from cxsim.ecosystem.activity import DayActivity
 from cxsim.ecosystem.employees import Workforce
-from cxsim.ecosystem.journeys import DayActivity
 from cxsim.ecosystem.measurement import Measured, nps_of_counts
 
 

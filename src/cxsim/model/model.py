@@ -25,13 +25,14 @@ import pandas as pd
 from cxsim.config import CHURN_CAUSES, CXSimConfig, validate
 from cxsim.config.compose import load_config, override_value
 from cxsim.ecosystem.acquisition import Acquisition
+from cxsim.ecosystem.activity import DayActivity
 from cxsim.ecosystem.churn import ChurnProcess
 from cxsim.ecosystem.customers import CustomerPopulation, SegmentTable
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.environment import OperatingEnvironment
 from cxsim.ecosystem.finance import acquisition_spend, cost_to_serve
 from cxsim.ecosystem.incentives import FrontlineResponse, Pressure, pressure
-from cxsim.ecosystem.journeys import DayActivity, JourneyEngine
+from cxsim.ecosystem.journeys import JourneyEngine
 from cxsim.ecosystem.measurement import Measured, Measurement
 from cxsim.ecosystem.network import SocialNetwork
 from cxsim.ecosystem.organisation import Organisation
