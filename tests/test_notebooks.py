@@ -30,9 +30,34 @@ def test_paired_notebook_is_in_sync(script):
 @pytest.mark.parametrize("script", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(script, tmp_path, monkeypatch):
     monkeypatch.setenv("CXSIM_NOTEBOOK_SIZE", "small")  # the kernel inherits it
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    # the kernel's own backend (inline), as a person opening the notebook gets it
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = jupytext.read(script)
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
-    assert any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+    assert _figures(nb) == _figure_calls(script), "each figure call must show inline"
+
+
+def _figures(nb) -> int:
+    """Figures shown in a notebook's outputs."""
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+
+
+def _figure_calls(script) -> int:
+    """Code cells that draw a figure (they call cxsim's figures module)."""
+    return sum("figures.plot_" in cell.source for cell in jupytext.read(script).cells)
+
+
+@pytest.mark.parametrize("script", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_shows_its_figures(script):
+    """A strategist opening the .ipynb sees the figures without running it."""
+    nb = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    assert _figures(nb) == _figure_calls(script) > 0, (
+        f"execute {script.with_suffix('.ipynb').name} and commit its outputs"
+    )

@@ -12,6 +12,7 @@ import atexit
 import functools
 import gc
 import itertools
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -211,6 +212,10 @@ def main() -> None:
     """
     import importlib
 
+    # The command writes figures to files and never needs a screen; set before matplotlib
+    # is imported, and inherited by a sweep's or a study's worker processes. In Python and
+    # notebooks matplotlib keeps its own choice (inline figures in Jupyter).
+    os.environ.setdefault("MPLBACKEND", "Agg")
     name = sys.argv[1] if len(sys.argv) > 1 else ""
     if name in SUBCOMMANDS:
         importlib.import_module(f"cxsim.cli.{name.replace('-', '_')}").main(sys.argv[2:])

@@ -11,10 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # write files; never need a screen
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd

@@ -340,9 +340,6 @@ def _cohort_size(cfg: CXSimConfig, segment: str | None) -> float:
 
 def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
     """Observed against simulated, the projection beyond the data dashed, with its band."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from cxsim.outputs.figures import save_figure

@@ -216,9 +216,6 @@ def sensitivity(
 
 def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
     """One panel per outcome: Sobol S1 and ST bars, or Morris mu* against sigma."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from cxsim.outputs.figures import save_figure

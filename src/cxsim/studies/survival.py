@@ -175,9 +175,6 @@ def survival_at(curves: pd.DataFrame, times: Sequence[float]) -> pd.DataFrame:
 
 def plot_retention(curves: pd.DataFrame, path: str | Path, title: str = "") -> Path:
     """Step plot of the curves with their confidence bands, one line per group."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from cxsim.outputs.figures import save_figure
