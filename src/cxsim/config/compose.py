@@ -37,11 +37,11 @@ _TYPE_WORDS = {
 }
 
 
-def override_value(value: Any) -> str:
+def override_text(value: Any) -> str:
     """A Python value as Hydra's override grammar writes it (``True`` -> ``true``).
 
     Example:
-        >>> [override_value(v) for v in (True, None, 0.5, "web_outage")]
+        >>> [override_text(v) for v in (True, None, 0.5, "web_outage")]
         ['true', 'null', '0.5', 'web_outage']
     """
     if isinstance(value, bool):

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cxsim.config import CHURN_CAUSES, CXSimConfig, validate
-from cxsim.config.compose import load_config, override_value
+from cxsim.config.compose import load_config, override_text
 from cxsim.ecosystem.acquisition import Acquisition
 from cxsim.ecosystem.activity import DayActivity
 from cxsim.ecosystem.churn import ChurnProcess
@@ -272,7 +272,7 @@ def _configured(
         raise TypeError(f"rng={rng!r}: must be an integer seed or None")
     pairs = [(key.replace("__", "."), value) for key, value in overrides.items()]
     if config is None:
-        cfg = load_config([f"{key}={override_value(value)}" for key, value in pairs])
+        cfg = load_config([f"{key}={override_text(value)}" for key, value in pairs])
     else:
         cfg = validate(config) if not pairs else _updated(config, pairs)
     return cfg if rng is None else validate(replace(cfg, seed=int(rng)))
