@@ -65,3 +65,23 @@ def test_same_run_with_and_without_draws_ahead(monkeypatch):
     assert runs[0].equals(runs[1])
     # journey starts and churn, every day but the first day's journeys, came from ahead
     assert sum(used[:50]) == 49 and not any(used[50:])
+
+
+def test_later_parts_have_regions_of_their_own() -> None:
+    """A later part draws from its own region: no first part's block, no other later one's."""
+    s = _streams()
+
+    def first_draws(day: int, part: str) -> float:
+        return float(s.part(day, part).random())
+
+    draws = {
+        (day, part): first_draws(day, part)
+        for day in (1, 2, 365)
+        for part in (*streams.PARTS, *streams.LATER_PARTS)
+    }
+    assert len(set(draws.values())) == len(draws)
+    # the first parts keep their places: day 2's first part follows day 1's last
+    expected = DayStreams(np.random.default_rng(42))
+    expected.seek(1, streams.PARTS[-1])
+    expected.rng.bit_generator.advance(streams.BLOCK)
+    assert float(expected.rng.random()) == draws[(2, streams.PARTS[0])]

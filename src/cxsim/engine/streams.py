@@ -34,6 +34,22 @@ PARTS = (
 )
 """Parts of the day that each draw from their own block of the model's random stream."""
 
+LATER_PARTS: tuple[str, ...] = (
+    "waiting",
+    "queues",
+)
+"""Parts added after the first ten, each in a region of the stream of its own.
+
+The first ten interleave day by day, so a new part among them would move every draw of
+every day. A later part's blocks lie in a region of their own, far beyond the first
+parts' blocks (``REGION`` per part), so adding one, or a mechanism switched off that
+never draws, leaves every other number of a run as it was. Append only.
+"""
+
+REGION = 1 << 96
+"""Where each later part's region starts (its 1-based place times this): beyond any day's
+first parts ((days x 10) blocks of 2**40 draws stay below 2**96 for 2**52 days)."""
+
 BLOCK = 1 << 40
 """Draws reserved per part and day: far more than any part uses."""
 
@@ -72,7 +88,10 @@ class DayStreams:
         if bits is None:
             bits = type(self.rng.bit_generator)(0)  # a seed: no entropy from the system
         bits.state = self._origin
-        bits.advance((day * len(PARTS) + PARTS.index(part)) * BLOCK + skip)
+        if part in LATER_PARTS:
+            bits.advance((LATER_PARTS.index(part) + 1) * REGION + day * BLOCK + skip)
+        else:
+            bits.advance((day * len(PARTS) + PARTS.index(part)) * BLOCK + skip)
         return bits
 
     def seek(self, day: int, part: str) -> None:
