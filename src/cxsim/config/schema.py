@@ -234,6 +234,15 @@ class FinanceConfig:
     """Marketing spend as a share of the day's revenue."""
     acquisition_cost: float = nonneg(40.0)
     discount_rate_per_year: float = between(0.1, 0.0, 1.0, lo_open=True)
+    cost_of_goods_share: float = prob(0.35)
+    """What the goods sold cost, as a share of revenue (delivery is the partners' cost).
+    With the courier's jobs (about a fifth of revenue) it leaves the reference company a
+    gross margin near 42%, online retail's (Damodaran, margins by sector)."""
+    payment_fee_share: float = prob(0.02)
+    """Card and payment-provider fees, a share of revenue (typically 1.5-3%)."""
+    overhead_per_customer_year: float = nonneg(30.0)
+    """Fixed overhead (premises, administration, management), sized to the initial
+    customer base like the systems' cost: it does not move with the day's customers."""
 
 
 @dataclass

@@ -1,10 +1,12 @@
 """Money: revenue from active customers, the cost of serving and winning them, profit, CLV.
 
 Revenue per active customer per day is its segment's monthly revenue, scaled up for
-engaged customers (engaged customers spend more, seed 002). Costs are the workforce
-(wages, hiring), the systems, the partners' jobs, marketing and the cost of each new
-customer. Customer lifetime value is margin per customer-day over the run, discounted
-over the expected lifetime implied by the observed daily retention.
+engaged customers (engaged customers spend more, seed 002). Costs are the cost of sales
+(goods and payment fees, shares of revenue), the workforce (wages, hiring), the systems,
+the partners' jobs, marketing and the cost of each new customer, and a fixed overhead.
+Customer lifetime value is the contribution margin (revenue less the costs that move
+with customers) per customer-day over the run, discounted over the expected lifetime
+implied by the observed daily retention.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ def daily_revenue(cfg: FinanceConfig, customers: CustomerPopulation, reference: 
     """Revenue of today's active customers (see :meth:`CustomerPopulation.active_sums`)."""
     revenue, _ = customers.active_sums(cfg.engagement_spend, reference)
     return revenue
+
+
+def cost_of_sales(cfg: FinanceConfig, revenue: float) -> float:
+    """What today's sales cost: the goods and the payment fees, shares of revenue."""
+    return (cfg.cost_of_goods_share + cfg.payment_fee_share) * revenue
+
+
+def overhead_per_day(cfg: FinanceConfig, initial_customers: int) -> float:
+    """The fixed overhead of a day, sized to the initial customer base."""
+    return cfg.overhead_per_customer_year * initial_customers / 365.0
 
 
 def cost_to_serve(
@@ -46,7 +58,7 @@ def lifetime_value(
     """Discounted customer lifetime value from run totals.
 
     Args:
-        margin: Revenue minus cost to serve over the run.
+        margin: Revenue minus the cost of sales and the cost to serve over the run.
         customer_days: Sum over days of active customers.
         churned: Customers lost over the run.
         discount_rate_per_year: Annual discount rate.

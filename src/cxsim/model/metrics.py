@@ -54,6 +54,8 @@ class Day:
     attitudes: dict[str, float]
     cost_to_serve: float
     acquisition_spend: float
+    cost_of_sales: float
+    overhead: float
     by_cause: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +65,11 @@ class Day:
     def answers(self) -> int:
         """Customers who would answer a rating question (every voice but silence)."""
         return int(self.voices[1:].sum())
+
+
+def _cost(day: Day) -> float:
+    """All of the day's costs."""
+    return day.cost_of_sales + day.cost_to_serve + day.acquisition_spend + day.overhead
 
 
 @dataclass(frozen=True)
@@ -280,12 +287,10 @@ TABLE: tuple[Metric, ...] = (
         lambda d: d.cost_to_serve,
     ),
     Metric("acquisition_spend", "marketing and acquisition costs", lambda d: d.acquisition_spend),
-    Metric("cost", "all costs", lambda d: d.cost_to_serve + d.acquisition_spend),
-    Metric(
-        "profit",
-        "revenue - cost",
-        lambda d: d.revenue - d.cost_to_serve - d.acquisition_spend,
-    ),
+    Metric("cost_of_sales", "goods sold and payment fees", lambda d: d.cost_of_sales),
+    Metric("overhead", "fixed overhead (premises, administration)", lambda d: d.overhead),
+    Metric("cost", "all costs", lambda d: _cost(d)),
+    Metric("profit", "revenue - cost", lambda d: d.revenue - _cost(d)),
 )
 """Every daily metric, in column order."""
 

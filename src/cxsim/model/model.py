@@ -30,7 +30,12 @@ from cxsim.ecosystem.churn import ChurnProcess
 from cxsim.ecosystem.customers import CustomerPopulation, SegmentTable
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.environment import OperatingEnvironment
-from cxsim.ecosystem.finance import acquisition_spend, cost_to_serve
+from cxsim.ecosystem.finance import (
+    acquisition_spend,
+    cost_of_sales,
+    cost_to_serve,
+    overhead_per_day,
+)
 from cxsim.ecosystem.incentives import FrontlineResponse, Pressure, pressure
 from cxsim.ecosystem.journeys import JourneyEngine
 from cxsim.ecosystem.measurement import Measured, Measurement
@@ -218,6 +223,8 @@ class CXEcosystemModel(mesa.Model):
                 org.daily_cost(self.levers, wf, cfg.customers.n),
             ),
             acquisition_spend=acquisition_spend(cfg.finance, revenue, acquired),
+            cost_of_sales=cost_of_sales(cfg.finance, revenue),
+            overhead=overhead_per_day(cfg.finance, cfg.customers.n),
         )
 
     # --- running and reading --------------------------------------------------------------

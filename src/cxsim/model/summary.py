@@ -43,7 +43,10 @@ def summarise(
     churned = int(metrics["churn"].sum())
     initial = customers[customers["acquired_day"] == 0]
     tail = metrics.tail(min(30, len(metrics)))
-    margin = float(metrics["revenue"].sum() - metrics["cost_to_serve"].sum())
+    # the contribution margin: what customers bring less the costs that move with them
+    margin = float(
+        metrics["revenue"].sum() - metrics["cost_of_sales"].sum() - metrics["cost_to_serve"].sum()
+    )
     contacts = float(metrics["contacts"].sum())
     return {
         "seed": cfg.seed,
@@ -80,5 +83,6 @@ def summarise(
         "revenue": float(metrics["revenue"].sum()),
         "cost": float(metrics["cost"].sum()),
         "profit": float(metrics["profit"].sum()),
+        "profit_margin": ratio(metrics["profit"].sum(), metrics["revenue"].sum()),
         "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
     }
