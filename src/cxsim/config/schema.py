@@ -181,6 +181,11 @@ class OrganisationConfig:
     trait_hiring_cost: float = nonneg(2000.0)
     culture_programme_cost_per_1000_customers_day: float = nonneg(20.0)
     """Cost of communicating the vision at full intensity."""
+    condition_cost_per_1000_customers_day: float = nonneg(15.0)
+    """Upkeep of each enabling condition, and of the culture, per unit above neutral (0.5),
+    per 1000 initial customers and day: cross-silo structure, budget, tools, motivation,
+    processes, competences and a customer-centric culture are not free. An assumption (no
+    published figure): all six and the culture at 0.8 cost about 3.5% of revenue."""
 
 
 @dataclass
