@@ -193,9 +193,9 @@ class Customer(mesa.Agent):
             else p.talk_passive
         )
         model.word_of_mouth += self.talk
-        self.exposure *= p.contagion_decay
         if p.churn_on and rnd.random() < self.hazard():
             self.leave()
+        self.exposure *= p.contagion_decay  # after today's hazard, as cxsim
 
     def hazard(self) -> float:
         """Today's chance of leaving: base propensity times the hazard ratios."""
@@ -211,7 +211,9 @@ class Customer(mesa.Agent):
         )
         log_ratio = (
             (experience if p.experience_on else 0.0)
-            + p.contagion_effect * self.exposure * (1 - p.contagion_damping * self.engagement)
+            + p.contagion_effect
+            * self.exposure
+            * (1 - p.contagion_damping * (self.engagement - p.engagement_ref))
             - p.word_of_mouth_effect * net_talk
         )
         return min(self.theta * math.exp(min(log_ratio, 50.0)), 1.0)

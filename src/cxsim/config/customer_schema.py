@@ -43,11 +43,14 @@ class ChurnConfig:
     """Log hazard ratio per unit of satisfaction below its reference."""
     trust_effect: float = nonneg(2.0)
     engagement_effect: float = nonneg(2.0)
-    contagion_effect: float = nonneg(0.59)
-    """Log hazard ratio of one recently defected neighbour: ln(1.8) after Nitzan & Libai (2011)."""
+    contagion_effect: float = nonneg(0.5878)
+    """Log hazard ratio, the day after, of one neighbour's defection for a customer at the
+    reference engagement: ln(1.8) after Nitzan & Libai (2011)."""
     contagion_half_life_days: float = positive(7.0)
     contagion_loyalty_damping: float = prob(0.5)
-    """How much engagement (loyalty) weakens contagion: 1 removes it for fully engaged."""
+    """Relative change of contagion per unit of engagement below its reference (loyal
+    customers are less affected, Nitzan & Libai 2011): 0.5 gives x0.75 for the fully
+    engaged and x1.25 for the fully disengaged."""
     word_of_mouth_effect: float = nonneg(0.5)
     """Log hazard ratio per unit of net negative word of mouth from neighbours."""
     price_effect: float = nonneg(1.5)

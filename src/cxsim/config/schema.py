@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from hydra.core.config_store import ConfigStore
 
 from cxsim.config.customer_schema import CustomersConfig
-from cxsim.config.rules import between, choice, nonneg, positive, prob
+from cxsim.config.rules import between, choice, nonneg, positive, prob, weights
 from cxsim.config.vocabulary import EVENT_KINDS, NETWORK_KINDS, SCHEMES, STAGES
 
 # --- customers -------------------------------------------------------------------------------
@@ -78,6 +78,16 @@ class EmployeesConfig:
     """Job satisfaction at neutral alignment and the reference company's workload."""
     new_hire_alignment: float = prob(0.4)
     """Culture alignment of new hires (hiring for customer-centric traits raises it)."""
+    # service value: the employee reaches the customer at every staffed contact
+    service_quality_effect: float = nonneg(0.0)
+    """Shift of a staffed contact's perceived performance (0-1 scale) per unit of the
+    handling employee's service score above ``service_quality_reference``; 0 switches the
+    link off (sized from Harter et al. 2002 and Rucci et al. 1998: see employees/default)."""
+    service_quality_weights: list[float] = weights(0.5, 0.3, 0.2)  # noqa: RUF009
+    """Weights of job satisfaction (empathy), culture alignment (ownership) and skill
+    (knowledge) in the service score (normalised)."""
+    service_quality_reference: float = prob(0.7)
+    """Service score at which a contact is perceived as the touchpoint's quality."""
 
 
 @dataclass
@@ -171,6 +181,11 @@ class OrganisationConfig:
     trait_hiring_cost: float = nonneg(2000.0)
     culture_programme_cost_per_1000_customers_day: float = nonneg(20.0)
     """Cost of communicating the vision at full intensity."""
+    condition_cost_per_1000_customers_day: float = nonneg(15.0)
+    """Upkeep of each enabling condition, and of the culture, per unit above neutral (0.5),
+    per 1000 initial customers and day: cross-silo structure, budget, tools, motivation,
+    processes, competences and a customer-centric culture are not free. An assumption (no
+    published figure): all six and the culture at 0.8 cost about 3.5% of revenue."""
 
 
 @dataclass

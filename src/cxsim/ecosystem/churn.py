@@ -6,9 +6,10 @@ Each customer has a fixed base propensity ``theta`` drawn from its segment's Bet
 * experience: satisfaction and trust below their references raise it, above lower it;
   switching costs absorb part of the rise (locked-in customers tolerate more);
 * engagement above its reference lowers it;
-* contagion: each recently defected neighbour multiplies it by ``exp(contagion_effect)``
-  (about 1.8, Nitzan & Libai 2011), decaying with a half-life of days and weaker for
-  engaged (loyal) customers;
+* contagion: a neighbour who defected yesterday multiplies it by ``exp(contagion_effect)``
+  (1.8, Nitzan & Libai 2011) for a customer at the reference engagement, weaker for
+  engaged (loyal) customers and stronger for disengaged ones; the exposure then fades
+  with a half-life of days (a week: mostly gone within the month);
 * word of mouth: net negative talk among neighbours raises it, positive talk lowers it;
 * market: a price rise (``price_effect`` per unit of relative change) or a competitor's
   campaign (scenario events) raises it.
@@ -79,7 +80,9 @@ def hazard_terms(
     )
     if not experience_on:
         experience = np.zeros_like(experience)
-    contagion = cfg.contagion_effect * exposure * (1.0 - cfg.contagion_loyalty_damping * engagement)
+    # Centred on the reference engagement, so the average customer feels the published ratio.
+    loyalty = cfg.contagion_loyalty_damping * (engagement - cfg.engagement_reference)
+    contagion = cfg.contagion_effect * exposure * (1.0 - loyalty)
     return {
         "experience": experience,
         "contagion": contagion,
@@ -246,8 +249,8 @@ class ChurnProcess:
         rng = self.streams.part(day, "churn")
         active = c.view("active")
         exposure = c.view("exposure")
-        exposure *= self._decay  # recent defections fade with their half-life
         if not cfg.enabled:
+            exposure *= self._decay
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
         # Over every customer ever acquired (the inactive ones are masked out at the
         # draw): contiguous passes over the columns cost less than gathering the active.
@@ -275,6 +278,9 @@ class ChurnProcess:
         terms = hazard_terms(cfg, *(column[churned] for column in columns), **options)
         causes = attribute_causes(terms, rng.random(churned.size), CAUSE_CODES)
         c.churn(churned, day, causes)
+        # A defection weighs in full the next day (the day after exposure, when Nitzan and
+        # Libai's effect is largest), then fades with its half-life.
+        exposure *= self._decay
         self._tell_neighbours(churned, exposure, active, c.n)
         return churned, causes
 

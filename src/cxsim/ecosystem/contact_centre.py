@@ -118,11 +118,14 @@ class ContactCentre:
         p_self = tps.resolution[tp[self_service]] * (1.0 - context_penalty * lost[self_service])
         resolved[self_service] = rng.random(p_self.size) < p_self
 
+        # Service value: the handling employee shapes how a staffed contact feels.
+        service = np.zeros(reached.size)
+        service[staffed] = self.workforce.service_quality(out.employee)
         value = self.interactions.live(
             reached,
             tp,
             ~served,
-            performance_shift=-ex.unresolved_drop * ~resolved,
+            performance_shift=-ex.unresolved_drop * ~resolved + service,
             extra_effort=extra_effort
             + wait / ex.wait_effort_minutes
             + ex.context_loss_effort * lost,

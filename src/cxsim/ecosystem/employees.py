@@ -15,6 +15,8 @@ satisfaction, one entry per employee.
   Dissatisfied employees leave sooner, and new hires arrive less skilled and less aligned,
   unless hiring selects for customer-centric traits. Employees learn by doing and by
   training. This is the service-profit chain's first link (Heskett et al. 1994).
+* **Service value.** The handling employee's satisfaction, alignment and skill also set
+  how a served contact feels to the customer (:meth:`Workforce.service_quality`).
 """
 
 from __future__ import annotations
@@ -136,6 +138,41 @@ class Workforce:
     def alignment_of(self, employee: np.ndarray) -> np.ndarray:
         """The culture alignment of each given employee (none when nobody is employed)."""
         return self.alignment[employee] if self.size else np.zeros(0)
+
+    def service_score(self, employee: np.ndarray | None = None) -> np.ndarray:
+        """Service score (0-1) of the given employees (default: all of them).
+
+        The weighted mean of job satisfaction (empathy), culture alignment (ownership of
+        the customer's problem) and skill (knowledge), by ``service_quality_weights``.
+        """
+        w = np.asarray(self.cfg.service_quality_weights, dtype=float)
+        w = w / w.sum() if w.sum() > 0 else w
+        who = slice(None) if employee is None else employee
+        return w[0] * self.satisfaction[who] + w[1] * self.alignment[who] + w[2] * self.skill[who]
+
+    def service_quality(self, employee: np.ndarray) -> np.ndarray:
+        """Shift of the perceived performance of contacts handled by ``employee``.
+
+        The service-profit chain's "service value" link (Heskett et al. 1994): the
+        handling employee's :meth:`service_score` sets how the interaction feels, and the
+        customer judges it like any moment. Each unit of score above
+        ``service_quality_reference`` shifts the perceived performance by
+        ``service_quality_effect`` on the touchpoints' 0-1 scale.
+
+        Args:
+            employee: Handling employee of each contact; -1 (unserved) gets no shift.
+
+        Returns:
+            One shift per contact (0 where nobody served, or with the effect at 0).
+        """
+        cfg = self.cfg
+        shift = np.zeros(employee.size)
+        served = employee >= 0
+        if cfg.service_quality_effect == 0.0 or not self.size or not served.any():
+            return shift
+        score = self.service_score(employee[served])
+        shift[served] = cfg.service_quality_effect * (score - cfg.service_quality_reference)
+        return shift
 
     def cost_today(self) -> float:
         """Today's wages of the paid FTE and the cost of today's hires."""

@@ -20,7 +20,8 @@
   fixes a root cause. That raises the touchpoint's baseline quality by ``quality_step``,
   or the reliability of the partner that runs it. Without escalation, "lots of people
   tell us that" and nothing changes.
-* Programmes (training, vision communication, trait hiring) and the CX team cost money.
+* Programmes (training, vision communication, trait hiring) and the CX team cost money,
+  and so do enabling conditions and a culture above neutral (their upkeep).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class Organisation:
         self.processes = 0.8 + 0.4 * e.processes
         self.competences = 2.0 * e.competences
         self._competence_level = e.competences
+        conditions = (e.structure, e.finance, e.technology, e.motivation, e.processes)
+        self._above_neutral = sum(max(v - 0.5, 0.0) for v in (*conditions, e.competences))
+        self._above_neutral += max(self.culture - 0.5, 0.0)
         self.backlog = np.zeros(len(touchpoints.names))
         self.capacity = 0.0
         self.escalations_today = 0
@@ -161,9 +165,10 @@ class Organisation:
         return base + trait_hiring * 0.8 * (1.0 - base)
 
     def daily_cost(self, levers: Levers, workforce: Workforce, customers: int) -> float:
-        """The CX team, training, vision communication and trait hiring, today.
+        """The CX team, training, vision communication, trait hiring and upkeep, today.
 
-        The culture programme is sized for ``customers`` (the initial base).
+        The culture programme and the upkeep of enabling conditions and culture above
+        neutral are sized for ``customers`` (the initial base).
         """
         cfg, per_1000 = self.cfg, customers / 1000.0
         return (
@@ -173,4 +178,5 @@ class Organisation:
             * cfg.culture_programme_cost_per_1000_customers_day
             * per_1000
             + levers.trait_hiring * cfg.trait_hiring_cost * workforce.hires_today
+            + cfg.condition_cost_per_1000_customers_day * per_1000 * self._above_neutral
         )

@@ -206,6 +206,12 @@ TABLE: tuple[Metric, ...] = (
         lambda d: d.workforce.mean("satisfaction"),
     ),
     Metric(
+        "employee_service_score",
+        "mean service score of employees (0-1): satisfaction, alignment and skill as "
+        "customers meet them at staffed contacts",
+        lambda d: float(d.workforce.service_score().mean()) if d.workforce.size else 0.0,
+    ),
+    Metric(
         "employee_alignment",
         "mean alignment of employees with a customer-centric culture (0-1)",
         lambda d: d.workforce.mean("alignment"),

@@ -77,6 +77,7 @@ def summarise(
         # the workforce and the feedback loop
         "employee_satisfaction": float(metrics["employee_satisfaction"].mean()),
         "employee_stress": float(metrics["employee_stress"].mean()),
+        "employee_service_score": float(metrics["employee_service_score"].mean()),
         "employee_quits": int(metrics["employee_quits"].sum()),
         "escalations": int(metrics["escalations"].sum()),
         "root_cause_fixes": int(metrics["root_cause_fixes"].sum()),

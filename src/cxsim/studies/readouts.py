@@ -39,6 +39,22 @@ def totals(
     return summed.add_prefix("total_").reset_index()
 
 
+def to_day(
+    runs: ScenarioRuns, configs: Mapping[str, CXSimConfig], metrics: list[str], days: list[int]
+) -> pd.DataFrame:
+    """``<metric>_dayT``: each daily metric summed from day 1 to day T (profit after a year).
+
+    A run's totals answer "how much over the whole run"; a claim about a shorter horizon
+    (does an investment pay within a year? within three?) reads the same runs up to T.
+    """
+    rows = []
+    for (name, r), run in _per_run(runs):
+        upto = {d: run[run["day"] <= d] for d in days}
+        columns = {f"{m}_day{d}": float(upto[d][m].sum()) for m in metrics for d in days}
+        rows.append({"scenario": name, "replication": r, **columns})
+    return pd.DataFrame(rows)
+
+
 def recovery_days(
     runs: ScenarioRuns,
     configs: Mapping[str, CXSimConfig],
@@ -123,6 +139,7 @@ def bass_gap(
 
 READOUTS: dict[str, Readout] = {
     "totals": totals,
+    "to_day": to_day,
     "recovery_days": recovery_days,
     "sbg_gap": sbg_gap,
     "bass_gap": bass_gap,

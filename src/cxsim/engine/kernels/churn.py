@@ -67,7 +67,8 @@ def _log_ratio_loop(columns, effects, out):
             experience = (
                 (1.0 - sc[i]) * max(attitude, 0.0) + min(attitude, 0.0) - ee * (g[i] - gref)
             )
-        contagion = ce * x[i] * (1.0 - damp * g[i])
+        loyalty = damp * (g[i] - gref)
+        contagion = ce * x[i] * (1.0 - loyalty)
         out[i] = 0.0 + experience + contagion + (-we) * net[i] + m
 
 
