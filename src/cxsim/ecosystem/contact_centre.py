@@ -21,6 +21,7 @@ from cxsim.ecosystem.environment import OperatingEnvironment
 from cxsim.ecosystem.experience import csat_score, judgement
 from cxsim.ecosystem.interactions import Interactions
 from cxsim.ecosystem.measurement import ContactLog
+from cxsim.ecosystem.queues import answer
 from cxsim.ecosystem.touchpoints import TouchpointTable
 
 
@@ -97,23 +98,28 @@ class ContactCentre:
         served = np.ones(reached.size, dtype=bool)
         resolved = np.zeros(reached.size, dtype=bool)
         wait = np.zeros(reached.size)
-        out = self.workforce.handle(
+        wf = self.workforce
+        minutes = wf.contact_minutes(tp[staffed], lost[staffed], tps, time_factor)
+        queue = answer(minutes[1], wf.minutes_on_duty, wf.size, rng)
+        wf.utilisation = queue.utilisation
+        out = wf.serve(
             tp[staffed],
             lost[staffed],
+            minutes,
+            queue.served,
             tps,
-            time_factor=time_factor,
             resolution_factor=resolution_factor,
             context_penalty=context_penalty,
         )
         served[staffed], resolved[staffed], wait[staffed] = (
             out.served,
             out.resolved,
-            out.wait_minutes,
+            queue.wait_minutes,
         )
         act.staffed_contacts += int(staffed.sum())
         act.served += int(out.served.sum())
         act.handle_minutes += float(out.handle_minutes.sum())
-        act.wait_minutes += float(out.wait_minutes.sum())
+        act.wait_minutes += float(queue.wait_minutes.sum())
         self_service = ~staffed
         p_self = tps.resolution[tp[self_service]] * (1.0 - context_penalty * lost[self_service])
         resolved[self_service] = rng.random(p_self.size) < p_self
