@@ -4,7 +4,7 @@ import pytest
 import cxsim
 from cxsim.config import EmployeesConfig
 from cxsim.ecosystem.employees import Workforce
-from cxsim.ecosystem.queues import answer, erlang_c_wait
+from cxsim.ecosystem.queues import erlang_c_wait
 from cxsim.ecosystem.touchpoints import TouchpointTable
 
 
@@ -17,10 +17,7 @@ def _handle(cfg, tps, n=4000, lost=False, employees=1000, seed=0):
     wf = Workforce(cfg, employees * 1000 / cfg.per_1000_customers, np.random.default_rng(seed))
     phone, lost = np.full(n, tps.names.index("phone")), np.full(n, lost)
     minutes = wf.contact_minutes(phone, lost, tps)
-    queue = answer(minutes[1], wf.minutes_on_duty, wf.size, wf.rng)
-    wf.utilisation = queue.utilisation
-    out = wf.serve(phone, lost, minutes, queue.served, tps)
-    return wf, out, queue
+    return wf, wf.serve(phone, lost, minutes, tps)
 
 
 def test_erlang_c_textbook_value():
@@ -32,36 +29,28 @@ def test_erlang_c_textbook_value():
 
 
 def test_rushing_cuts_time_and_resolution(tps):
-    _, normal, _ = _handle(EmployeesConfig(), tps)
-    _, rushed, _ = _handle(EmployeesConfig(time_ratio=0.5), tps)
+    _, normal = _handle(EmployeesConfig(), tps)
+    _, rushed = _handle(EmployeesConfig(time_ratio=0.5), tps)
     assert rushed.handle_minutes.mean() < normal.handle_minutes.mean()
     assert rushed.resolved.mean() < normal.resolved.mean() - 0.1
 
 
 def test_lost_context_takes_longer_and_resolves_less(tps):
-    _, kept, _ = _handle(EmployeesConfig(), tps)
-    _, lost, _ = _handle(EmployeesConfig(), tps, lost=True)
+    _, kept = _handle(EmployeesConfig(), tps)
+    _, lost = _handle(EmployeesConfig(), tps, lost=True)
     assert lost.handle_minutes.mean() > kept.handle_minutes.mean()
     assert lost.resolved.mean() < kept.resolved.mean()
 
 
 def test_skill_raises_resolution(tps):
-    _, novices, _ = _handle(EmployeesConfig(skill_mean=0.3), tps)
-    _, experts, _ = _handle(EmployeesConfig(skill_mean=0.9), tps)
+    _, novices = _handle(EmployeesConfig(skill_mean=0.3), tps)
+    _, experts = _handle(EmployeesConfig(skill_mean=0.9), tps)
     assert experts.resolved.mean() > novices.resolved.mean()
-
-
-def test_overload_leaves_contacts_unserved_and_waiting(tps):
-    wf, out, queue = _handle(EmployeesConfig(), tps, n=400, employees=1)  # 3200 min for 420
-    assert wf.utilisation == 1.0
-    assert out.served.mean() == pytest.approx(420 / 3200, abs=0.05)
-    assert not out.resolved[~out.served].any()
-    assert (queue.wait_minutes[~out.served] > 60).all()
 
 
 def test_learning_by_doing(tps):
     # 100 contacts (800 of the 840 minutes two employees have), 50 each
-    wf, _, _ = _handle(EmployeesConfig(learning_rate=0.03), tps, n=100, employees=2)
+    wf, _ = _handle(EmployeesConfig(learning_rate=0.03), tps, n=100, employees=2)
     assert wf.skill.mean() > 0.9
 
 

@@ -37,13 +37,12 @@ _COLUMNS = ("skill", "tenure_days", "alignment", "stress", "satisfaction")
 
 @dataclass
 class ContactOutcome:
-    """What happened to each of the day's staffed contacts (arrays, one entry per contact)."""
+    """What happened to each of the day's answered staffed contacts (one entry per contact)."""
 
-    served: np.ndarray
     resolved: np.ndarray
     handle_minutes: np.ndarray
     employee: np.ndarray
-    """Handling employee's index, -1 for unserved contacts."""
+    """Handling employee's index."""
 
 
 @dataclass
@@ -171,18 +170,16 @@ class Workforce:
         touchpoint: np.ndarray,
         context_lost: np.ndarray,
         minutes: tuple[np.ndarray, np.ndarray],
-        answered: np.ndarray,
         tps: TouchpointTable,
         resolution_factor: float = 1.0,
         context_penalty: float | None = None,
     ) -> ContactOutcome:
-        """Employees serve the answered staffed contacts, and resolve them or not.
+        """Employees serve the staffed contacts the queues answered, and resolve them or not.
 
         Args:
             touchpoint: Touchpoint of each contact.
             context_lost: Whether each contact arrives without the customer's context.
             minutes: ``(needed, spent)`` of each contact (:meth:`contact_minutes`).
-            answered: Whether the queue put each contact through to an employee.
             tps: The touchpoint table.
             resolution_factor: Resolution relative to its base (incentives, processes).
             context_penalty: Relative drop in resolution when context was lost (default:
@@ -191,18 +188,17 @@ class Workforce:
         Returns:
             The outcome of every contact.
         """
-        cfg, rng, n, served = self.cfg, self.rng, touchpoint.size, answered
+        cfg, rng, n = self.cfg, self.rng, touchpoint.size
+        if n and not self.size:
+            raise ValueError(f"{n} contacts answered without employees")
         penalty = cfg.context_loss_resolution if context_penalty is None else context_penalty
         needed, spent = minutes
-        employee = np.where(served, rng.integers(0, max(self.size, 1), n), -1)
-        who = np.maximum(employee, 0)
-        skill = np.where(served, self.skill[who] if self.size else 0.0, 0.0)
-        morale = np.where(
-            served,
-            1.0 + SERVICE_LIFT * (self.satisfaction[who] - cfg.satisfaction_reference)
-            if self.size
-            else 1.0,
-            1.0,
+        employee = rng.integers(0, max(self.size, 1), n)
+        skill = self.skill[employee] if n else np.zeros(0)
+        morale = (
+            1.0 + SERVICE_LIFT * (self.satisfaction[employee] - cfg.satisfaction_reference)
+            if n
+            else np.zeros(0)
         )
         time_share = np.minimum(spent / np.maximum(needed, 1e-9), 1.0) ** cfg.time_sensitivity
         p_resolve = (
@@ -213,9 +209,9 @@ class Workforce:
             * morale
             * (1.0 - penalty * context_lost)
         )
-        resolved = served & (rng.random(n) < p_resolve)
-        self._learn(employee[served])
-        return ContactOutcome(served, resolved, np.where(served, spent, 0.0), employee)
+        resolved = rng.random(n) < p_resolve
+        self._learn(employee)
+        return ContactOutcome(resolved, spent, employee)
 
     def _learn(self, handled_by: np.ndarray) -> None:
         """Learning by doing: each contact closes a share of the gap to full skill."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxsim.config import STAGES, CXSimConfig
+from cxsim.config import MEDIA, STAGES, CXSimConfig
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class TouchpointTable:
     resolution: np.ndarray
     preference: np.ndarray
     """(segments x touchpoints) normalised choice weights within each stage."""
+    medium: np.ndarray
+    """Index of a staffed touchpoint's medium in :data:`~cxsim.config.MEDIA`, -1 for others."""
+    patience_minutes: np.ndarray
+    service_level_minutes: np.ndarray
+    wait_effort_minutes: np.ndarray
 
     @classmethod
     def build(cls, cfg: CXSimConfig) -> TouchpointTable:
@@ -67,6 +72,17 @@ class TouchpointTable:
             handle_minutes=np.array([t.handle_minutes for t in tps.values()]),
             resolution=np.array([t.resolution for t in tps.values()]),
             preference=preference,
+            medium=np.array([MEDIA.index(t.medium) if t.medium else -1 for t in tps.values()]),
+            patience_minutes=np.array([t.patience_minutes for t in tps.values()]),
+            service_level_minutes=np.array([t.service_level_minutes for t in tps.values()]),
+            wait_effort_minutes=np.array(
+                [
+                    cfg.customers.experience.wait_effort_minutes
+                    if t.wait_effort_minutes is None
+                    else t.wait_effort_minutes
+                    for t in tps.values()
+                ]
+            ),
         )
 
     def of_stage(self, stage: str) -> np.ndarray:
