@@ -98,7 +98,9 @@ def test_the_queue_matches_a_discrete_event_simulation(
     drawn = queue.draw(200_000, np.random.default_rng(2))
     service_level = (drawn.answered & (drawn.wait_minutes <= threshold)).mean()
     ours = np.array([queue.p_abandon, queue.mean_wait_answered, service_level])
-    # within four standard errors of the replications (plus the draws' own error)
+    # within four standard errors of the replications, plus 0.004: the draws' own error,
+    # and ciw's abandonment in the overloaded setting, 0.375 against 0.3677 here, where a
+    # plain simulation of the birth-death chain (400,000 minutes) gives 0.3674
     assert (np.abs(ours - mean) < 4 * error + 0.004).all(), (ours, mean, error)
 
 
