@@ -4,7 +4,8 @@ import pytest
 import cxsim
 from cxsim.config import EmployeesConfig
 from cxsim.ecosystem.employees import Workforce
-from cxsim.ecosystem.touchpoints import TouchpointTable, erlang_c_wait
+from cxsim.ecosystem.queues import erlang_c_wait
+from cxsim.ecosystem.touchpoints import TouchpointTable
 
 
 @pytest.fixture(scope="module")
@@ -14,8 +15,9 @@ def tps():
 
 def _handle(cfg, tps, n=4000, lost=False, employees=1000, seed=0):
     wf = Workforce(cfg, employees * 1000 / cfg.per_1000_customers, np.random.default_rng(seed))
-    phone = tps.names.index("phone")
-    return wf, wf.handle(np.full(n, phone), np.full(n, lost), tps)
+    phone, lost = np.full(n, tps.names.index("phone")), np.full(n, lost)
+    minutes = wf.contact_minutes(phone, lost, tps)
+    return wf, wf.serve(phone, lost, minutes, tps)
 
 
 def test_erlang_c_textbook_value():
@@ -44,14 +46,6 @@ def test_skill_raises_resolution(tps):
     _, novices = _handle(EmployeesConfig(skill_mean=0.3), tps)
     _, experts = _handle(EmployeesConfig(skill_mean=0.9), tps)
     assert experts.resolved.mean() > novices.resolved.mean()
-
-
-def test_overload_leaves_contacts_unserved_and_waiting(tps):
-    wf, out = _handle(EmployeesConfig(), tps, n=400, employees=1)  # 3200 min for 420
-    assert wf.utilisation == 1.0
-    assert out.served.mean() == pytest.approx(420 / 3200, abs=0.05)
-    assert not out.resolved[~out.served].any()
-    assert (out.wait_minutes[~out.served] > 60).all()
 
 
 def test_learning_by_doing(tps):

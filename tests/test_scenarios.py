@@ -83,6 +83,7 @@ def test_every_event_kind_moves_its_lever_from_the_levers_and_names_alone():
         quality=np.array([0.7, 0.8]),
         integration=np.eye(3),
         staffing_ratio=0.25,
+        channel_shares=np.array([0.5, 0.3, 0.2]),
         price_change=0.0,
         market_pull=0.0,
         scheme="none",
@@ -97,6 +98,7 @@ def test_every_event_kind_moves_its_lever_from_the_levers_and_names_alone():
         EventConfig(kind="quality_change", target="shop", start=2, end=2, value=0.4),
         EventConfig(kind="integration_change", target="crm+web", start=2, end=2, value=0.2),
         EventConfig(kind="staffing_change", start=2, end=2, value=0.4),
+        EventConfig(kind="channel_staffing", target="chat", start=2, end=2, value=0.6),
         EventConfig(kind="price_change", start=2, end=2, value=0.1),
         EventConfig(kind="competitor_campaign", start=2, end=2, value=0.3),
         EventConfig(kind="incentive_switch", target="fcr", start=2, end=2),
@@ -110,6 +112,7 @@ def test_every_event_kind_moves_its_lever_from_the_levers_and_names_alone():
         systems=("web", "crm"),
         partners=("courier",),
         touchpoints=("app", "shop"),
+        channels=("phone", "chat", "email"),
     )
     timeline.apply(2)
     assert list(levers.forced_down) == [0.0, 1.0, 0.0]  # an outage's default: all day
@@ -118,9 +121,12 @@ def test_every_event_kind_moves_its_lever_from_the_levers_and_names_alone():
     assert (levers.staffing_ratio, levers.price_change, levers.market_pull) == (0.4, 0.1, 0.3)
     assert (levers.scheme, levers.strength) == ("fcr", 0.0)  # no value: strength kept
     assert (levers.training, levers.vision_communication) == (0.9, 0.3)
+    # the other channels give way in proportion: 0.4 left, split 5:2
+    assert levers.channel_shares == pytest.approx([0.4 * 5 / 7, 0.6, 0.4 * 2 / 7])
     timeline.apply(3)
     assert levers.integration.tolist() == [[1, 0.1, 0], [0.1, 1, 0], [0, 0, 1]]
     assert (levers.reliability[0], levers.scheme, levers.training) == (0.9, "none", 0.0)
+    assert list(levers.channel_shares) == [0.5, 0.3, 0.2]
 
 
 @pytest.mark.parametrize(
@@ -133,6 +139,7 @@ def test_every_event_kind_moves_its_lever_from_the_levers_and_names_alone():
         ("{kind: integration_change, target: crm+fax, start: 1, value: 0}", "system_a+system_b"),
         ("{kind: price_change, target: crm, start: 1, value: 0.1}", "takes no target"),
         ("{kind: meteor, start: 1}", "must be one of outage"),
+        ("{kind: channel_staffing, target: web, start: 1, value: 0.5}", "one of phone, chat"),
     ],
 )
 def test_bad_events_are_rejected_before_running(event, fragment):

@@ -14,7 +14,7 @@ from hydra.core.config_store import ConfigStore
 
 from cxsim.config.customer_schema import CustomersConfig
 from cxsim.config.rules import between, choice, nonneg, positive, prob, weights
-from cxsim.config.vocabulary import EVENT_KINDS, NETWORK_KINDS, SCHEMES, STAGES
+from cxsim.config.vocabulary import EVENT_KINDS, MEDIA, NETWORK_KINDS, SCHEMES, STAGES
 
 # --- customers -------------------------------------------------------------------------------
 
@@ -41,7 +41,11 @@ class EmployeesConfig:
     review_days: int = between(30, 1)
     """Days between staffing reviews (hiring to the ratio)."""
     minutes_per_day: float = positive(420.0)
-    """Minutes each employee spends on contacts per day (all on duty the whole day)."""
+    """Minutes each employee spends on contacts per day (all on duty the whole day): the
+    staffed minutes over which the day's contacts arrive."""
+    channel_shares: dict[str, float] = field(default_factory=dict)
+    """Share of the FTE that staffs each staffed touchpoint's queue, by touchpoint name:
+    every staffed touchpoint once, adding up to 1 (``channel_staffing`` events shift them)."""
     skill_mean: float = prob(0.7)
     new_hire_skill: float = prob(0.45)
     skill_concentration: float = positive(20.0)
@@ -237,6 +241,16 @@ class TouchpointConfig:
     handle_minutes: float = nonneg(0.0)
     resolution: float = prob(0.0)
     """Chance a contact here resolves the issue when time, skill and context are all full."""
+    # the queue of a staffed touchpoint (cxsim.ecosystem.queues)
+    medium: str = choice("", ("", *MEDIA))
+    """What a staffed touchpoint is (its queue's daily metrics); empty for the others."""
+    patience_minutes: float = positive(3.0)
+    """Mean minutes a customer waits in this queue before abandoning (exponential)."""
+    service_level_minutes: float = positive(1.0 / 3.0)
+    """Service level's threshold: a contact answered within it counts as answered in time."""
+    wait_effort_minutes: float | None = between(None, 0.0, lo_open=True)
+    """Minutes of waiting here that add one effort point; null:
+    ``customers.experience.wait_effort_minutes`` (a reply by e-mail is awaited, not held for)."""
 
 
 @dataclass

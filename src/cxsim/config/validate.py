@@ -82,6 +82,13 @@ def _cross_check(cfg: CXSimConfig) -> None:
                 True,
                 "staffed touchpoints must be support touchpoints with handle_minutes > 0",
             )
+        if tp.staffed != bool(tp.medium):
+            raise ConfigError(
+                f"touchpoints.{name}.medium",
+                tp.medium,
+                "a staffed touchpoint names its medium; the others have none",
+            )
+    _check_channel_shares(cfg)
     for a, links in cfg.environment.integration.items():
         for b, level in {a: 1.0, **links}.items():
             if b not in systems:
@@ -119,6 +126,20 @@ def _cross_check(cfg: CXSimConfig) -> None:
         )
 
 
+def _check_channel_shares(cfg: CXSimConfig) -> None:
+    """The FTE's shares name every staffed touchpoint, and only those, and add up to 1."""
+    staffed = sorted(n for n, t in cfg.touchpoints.items() if t.staffed)
+    shares = cfg.employees.channel_shares
+    if sorted(shares) != staffed:
+        raise ConfigError(
+            "employees.channel_shares",
+            dict(shares),
+            f"must name every staffed touchpoint once: {staffed}",
+        )
+    if staffed and abs(sum(shares.values()) - 1.0) > 1e-6:
+        raise ConfigError("employees.channel_shares", dict(shares), "shares must sum to 1")
+
+
 def _targets(cfg: CXSimConfig, target: Target) -> list[str] | None:
     """The names a target of this kind may take in ``cfg`` (None: no target at all)."""
     systems = list(cfg.environment.systems)
@@ -126,6 +147,7 @@ def _targets(cfg: CXSimConfig, target: Target) -> list[str] | None:
         "system": systems,
         "partner": list(cfg.partners),
         "touchpoint": list(cfg.touchpoints),
+        "channel": [n for n, t in cfg.touchpoints.items() if t.staffed],
         "system_pair": ["*"] + [f"{a}+{b}" for a in systems for b in systems if a < b],
         "scheme": list(SCHEMES),
         "programme": list(PROGRAMMES),

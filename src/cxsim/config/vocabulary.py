@@ -23,6 +23,10 @@ SCHEMES = ("none", "aht", "fcr", "csat", "nps_punitive", "balanced")
 PROGRAMMES = ("training", "vision_communication", "trait_hiring")
 """Programmes an event can run (``programme`` events; value = intensity 0-1)."""
 
+MEDIA = ("phone", "chat", "email")
+"""What a staffed touchpoint is (``touchpoints.*.medium``): each medium's queue has its
+own daily metrics (offered, answered, abandoned, wait, service level)."""
+
 NETWORK_KINDS = ("small_world", "random", "mixed", "none")
 """Shapes of the social network among customers (see :mod:`cxsim.ecosystem.network`)."""
 
@@ -41,7 +45,9 @@ PROMOTER, PASSIVE, DETRACTOR = 1, 2, 3
 
 # --- scenario events ---------------------------------------------------------------------------
 
-Target = Literal["system", "partner", "touchpoint", "system_pair", "scheme", "programme", "none"]
+Target = Literal[
+    "system", "partner", "touchpoint", "channel", "system_pair", "scheme", "programme", "none"
+]
 """What an event's ``target`` names."""
 
 
@@ -53,6 +59,7 @@ TARGET_WORDS: dict[Target, str] = {
     "system": "a system",
     "partner": "a partner",
     "touchpoint": "a touchpoint",
+    "channel": "a staffed touchpoint",
     "system_pair": "`a+b` (two systems) or `*`",
     "scheme": f"a scheme: {_words(SCHEMES)}",
     "programme": _words(PROGRAMMES),
@@ -74,6 +81,8 @@ class EventKind:
         description: What the value is, in one line (the README's words).
         optional: Whether the value may be omitted.
         default: The value of an omitted value; ``None``: the lever keeps its value.
+        shares: Whether the lever holds shares of one whole: the entries the event does
+            not set give way in proportion, so the shares still add up to 1.
     """
 
     name: str
@@ -83,6 +92,7 @@ class EventKind:
     description: str
     optional: bool = False
     default: float | None = None
+    shares: bool = False
 
     def value_words(self) -> str:
         """The description, with what an omitted value means."""
@@ -122,6 +132,15 @@ EVENTS: dict[str, EventKind] = {
             Interval(0.0),
             "staffing_ratio",
             "FTE per 1000 customers (applied at staffing reviews)",
+        ),
+        EventKind(
+            "channel_staffing",
+            "channel",
+            _SHARE,
+            "channel_shares",
+            "its share of the contact centre's FTE (the other staffed channels share the rest"
+            " in proportion)",
+            shares=True,
         ),
         EventKind(
             "price_change",

@@ -3,13 +3,12 @@
 Employees are stored column-wise: skill, tenure, culture alignment, stress and job
 satisfaction, one entry per employee.
 
-* **Contacts.** Each day the staffed contacts form one queue. Finite capacity (FTE times
-  minutes per day) means that beyond it contacts go unserved; below it, the Erlang C queue
-  gives each contact its wait. A served contact goes to a random employee and takes the
-  time it needs times ``time_ratio`` times what the incentives make of it (plus minutes to
-  rebuild a lost context). It is resolved with a chance that grows with the employee's
-  skill, with the share of the needed time actually spent and with the employee's job
-  satisfaction. Unresolved contacts come back later as repeat contacts (failure demand).
+* **Contacts.** A staffed contact the queues (:mod:`cxsim.ecosystem.queues`) put through
+  goes to a random employee and takes the time it needs times ``time_ratio`` times what
+  the incentives make of it (plus minutes to rebuild a lost context). It is resolved
+  with a chance that grows with the employee's skill, with the share of the needed time
+  actually spent and with the employee's job satisfaction. Unresolved contacts come back
+  later as repeat contacts (failure demand).
 * **People.** Stress follows the workload (utilisation, repeat contacts, incentive
   pressure and fear). Job satisfaction rises with culture alignment and falls with stress.
   Dissatisfied employees leave sooner, and new hires arrive less skilled and less aligned,
@@ -27,10 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxsim.config import EmployeesConfig
-from cxsim.ecosystem.touchpoints import TouchpointTable, erlang_c_wait
-
-MAX_WAIT_MINUTES = 120.0
-"""Wait assigned to contacts when the queue is overloaded (they give up before this)."""
+from cxsim.ecosystem.touchpoints import TouchpointTable
 
 SERVICE_LIFT = 0.6
 """Relative change of resolution per unit of job satisfaction above its reference."""
@@ -43,14 +39,12 @@ _COLUMNS = ("skill", "tenure_days", "alignment", "stress", "satisfaction")
 
 @dataclass
 class ContactOutcome:
-    """What happened to each of the day's staffed contacts (arrays, one entry per contact)."""
+    """What happened to each of the day's answered staffed contacts (one entry per contact)."""
 
-    served: np.ndarray
     resolved: np.ndarray
-    wait_minutes: np.ndarray
     handle_minutes: np.ndarray
     employee: np.ndarray
-    """Handling employee's index, -1 for unserved contacts."""
+    """Handling employee's index."""
 
 
 @dataclass
@@ -97,6 +91,7 @@ class Workforce:
         self.hires_today = 0
         self.quits_today = 0
         self.utilisation = 0.0
+        """Share of today's minutes on duty that the contacts took (set by the queues)."""
 
     # --- people ---------------------------------------------------------------------------
 
@@ -180,22 +175,49 @@ class Workforce:
 
     # --- the day's contacts ---------------------------------------------------------------
 
-    def handle(
+    @property
+    def minutes_on_duty(self) -> float:
+        """Minutes the paid FTE spend on contacts today."""
+        return self.paid_fte * self.cfg.minutes_per_day
+
+    def contact_minutes(
         self,
         touchpoint: np.ndarray,
         context_lost: np.ndarray,
         tps: TouchpointTable,
         time_factor: float = 1.0,
-        resolution_factor: float = 1.0,
-        context_penalty: float | None = None,
-    ) -> ContactOutcome:
-        """Handle the day's staffed contacts.
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Minutes each staffed contact needs, and minutes it will be given.
 
         Args:
             touchpoint: Touchpoint of each contact.
             context_lost: Whether each contact arrives without the customer's context.
             tps: The touchpoint table.
             time_factor: Time spent relative to ``time_ratio`` (incentives, erosion).
+
+        Returns:
+            ``(needed, spent)``: the contact's own time plus minutes to rebuild a lost
+            context, and that times ``time_ratio`` and ``time_factor``.
+        """
+        needed = tps.handle_minutes[touchpoint] + self.cfg.context_loss_minutes * context_lost
+        return needed, needed * self.cfg.time_ratio * time_factor
+
+    def serve(
+        self,
+        touchpoint: np.ndarray,
+        context_lost: np.ndarray,
+        minutes: tuple[np.ndarray, np.ndarray],
+        tps: TouchpointTable,
+        resolution_factor: float = 1.0,
+        context_penalty: float | None = None,
+    ) -> ContactOutcome:
+        """Employees serve the staffed contacts the queues answered, and resolve them or not.
+
+        Args:
+            touchpoint: Touchpoint of each contact.
+            context_lost: Whether each contact arrives without the customer's context.
+            minutes: ``(needed, spent)`` of each contact (:meth:`contact_minutes`).
+            tps: The touchpoint table.
             resolution_factor: Resolution relative to its base (incentives, processes).
             context_penalty: Relative drop in resolution when context was lost (default:
                 ``context_loss_resolution``).
@@ -204,45 +226,16 @@ class Workforce:
             The outcome of every contact.
         """
         cfg, rng, n = self.cfg, self.rng, touchpoint.size
+        if n and not self.size:
+            raise ValueError(f"{n} contacts answered without employees")
         penalty = cfg.context_loss_resolution if context_penalty is None else context_penalty
-        needed = tps.handle_minutes[touchpoint] + cfg.context_loss_minutes * context_lost
-        spent = needed * cfg.time_ratio * time_factor
-        demand = float(spent.sum())
-        capacity = self.paid_fte * cfg.minutes_per_day
-        # Nobody to answer: every contact counts as a full load (utilisation 1 if any).
-        self.utilisation = min(demand / capacity, 1.0) if capacity > 0 else float(n > 0)
-        if n == 0:
-            empty = np.zeros(0)
-            none = empty.astype(bool)
-            return ContactOutcome(none, none, empty, empty, empty.astype(np.int64))
-        # Beyond capacity a fair random share of the contacts is not served today.
-        served = rng.random(n) < (min(capacity / demand, 1.0) if demand > 0 else 1.0)
-        # Every employee is on duty for their share of the day's minutes, so the queue's
-        # load in Erlangs is utilisation times head count: it overflows exactly when
-        # demand exceeds capacity.
-        p_wait, mean_wait = (
-            erlang_c_wait(
-                arrivals_per_minute=n * self.size / capacity,
-                service_minutes=float(spent.mean()),
-                agents=self.size,
-            )
-            if capacity > 0
-            else (1.0, math.inf)
-        )
-        waited = rng.random(n) < p_wait
-        wait = np.where(
-            waited, np.minimum(rng.exponential(1.0, n) * mean_wait, MAX_WAIT_MINUTES), 0.0
-        )
-        wait = np.where(served, wait, MAX_WAIT_MINUTES)
-        employee = np.where(served, rng.integers(0, max(self.size, 1), n), -1)
-        who = np.maximum(employee, 0)
-        skill = np.where(served, self.skill[who] if self.size else 0.0, 0.0)
-        morale = np.where(
-            served,
-            1.0 + SERVICE_LIFT * (self.satisfaction[who] - cfg.satisfaction_reference)
-            if self.size
-            else 1.0,
-            1.0,
+        needed, spent = minutes
+        employee = rng.integers(0, max(self.size, 1), n)
+        skill = self.skill[employee] if n else np.zeros(0)
+        morale = (
+            1.0 + SERVICE_LIFT * (self.satisfaction[employee] - cfg.satisfaction_reference)
+            if n
+            else np.zeros(0)
         )
         time_share = np.minimum(spent / np.maximum(needed, 1e-9), 1.0) ** cfg.time_sensitivity
         p_resolve = (
@@ -253,9 +246,9 @@ class Workforce:
             * morale
             * (1.0 - penalty * context_lost)
         )
-        resolved = served & (rng.random(n) < p_resolve)
-        self._learn(employee[served])
-        return ContactOutcome(served, resolved, wait, np.where(served, spent, 0.0), employee)
+        resolved = rng.random(n) < p_resolve
+        self._learn(employee)
+        return ContactOutcome(resolved, spent, employee)
 
     def _learn(self, handled_by: np.ndarray) -> None:
         """Learning by doing: each contact closes a share of the gap to full skill."""

@@ -83,18 +83,21 @@ class Interactions:
         performance_shift: np.ndarray | float = 0.0,
         extra_effort: np.ndarray | float = 0.0,
         noticed: np.ndarray | None = None,
+        rng: np.random.Generator | None = None,
     ) -> np.ndarray:
         """Customers ``idx`` (unique) live one moment at touchpoints ``tp`` and judge it.
 
         ``noticed`` marks must-be failures the customer was warned of in advance: they
-        sting ``notice_relief`` less and do not count as broken promises.
+        sting ``notice_relief`` less and do not count as broken promises. ``rng``: draw
+        from this generator (a later part's own) instead of the model's.
 
         Returns:
             Each moment's value.
         """
         if idx.size == 0:
             return np.zeros(0)
-        c, tps, rng, ex = self.customers, self.tps, self.rng, self.cfg.experience
+        c, tps, ex = self.customers, self.tps, self.cfg.experience
+        rng = self.rng if rng is None else rng
         performance = (
             self.levers.quality[tp]
             + rng.normal(0.0, ex.performance_noise, idx.size)
@@ -169,12 +172,7 @@ class Interactions:
         self.live(failed_idx, failed_tp, np.ones(failed_idx.size, dtype=bool))
         c.issue_touchpoint[failed_idx] = failed_tp  # where a complaint would point
         self.activity.touchpoint_failures += failed_idx.size
-        tries = rng.random(failed_idx.size) < self.cfg.fallback
-        second = self.choose(stage, seg[down], rng.random(failed_idx.size), exclude=failed_tp)
-        second_down = (second < 0) | (
-            rng.random(failed_idx.size) < env.down_fraction[tps.system[second]]
-        )
-        got_through = tries & ~second_down
+        got_through, second = self.fall_back(failed_idx, stage, failed_tp)
         self.activity.fallbacks += int(got_through.sum())
         reached = np.concatenate([idx[ok], failed_idx[got_through]])
         touchpoint = np.concatenate([tp[ok], second[got_through]])
@@ -182,3 +180,32 @@ class Interactions:
             [np.zeros(int(ok.sum())), np.full(int(got_through.sum()), SWITCH_EFFORT)]
         )
         return reached, touchpoint, extra, failed_idx[~got_through]
+
+    def fall_back(
+        self,
+        idx: np.ndarray,
+        stage: str,
+        failed_tp: np.ndarray,
+        rng: np.random.Generator | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Customers ``idx`` whose channel ``failed_tp`` failed them try another, or give up.
+
+        Each tries another channel of the stage with chance ``fallback``; it gets through
+        if that channel's system is up.
+
+        Args:
+            idx: The customers failed.
+            stage: Their journey stage.
+            failed_tp: The touchpoint that failed each.
+            rng: Draw from this generator (a later part's own) instead of the model's.
+
+        Returns:
+            ``(got_through, touchpoint)``: per customer, whether it reached another
+            channel, and which (-1 when none was left).
+        """
+        c, tps, env = self.customers, self.tps, self.env
+        rng = self.rng if rng is None else rng
+        tries = rng.random(idx.size) < self.cfg.fallback
+        second = self.choose(stage, c.segment[idx], rng.random(idx.size), exclude=failed_tp)
+        second_down = (second < 0) | (rng.random(idx.size) < env.down_fraction[tps.system[second]])
+        return tries & ~second_down, second

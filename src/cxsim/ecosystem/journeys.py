@@ -182,6 +182,7 @@ class JourneyEngine:
             time_factor=time_factor,
             resolution_factor=resolution_factor,
             context_penalty=context_penalty,
+            queue_rng=self.streams.generator(day, "queues"),
         )
 
         # Journeys end when nothing is left open: done without a problem, or settled.

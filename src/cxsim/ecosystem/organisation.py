@@ -123,8 +123,8 @@ class Organisation:
         Args:
             levers: Today's levers (incentive strength, programmes).
             pay: Today's pay pressure.
-            load: The workforce's utilisation (share of its minutes the contacts
-                demanded), today's repeat contacts and all its contacts.
+            load: The workforce's utilisation (share of its minutes the answered contacts
+                took), today's repeat contacts and all its contacts.
             employees: The ``employees`` config (new hires' skill and alignment).
         """
         utilisation, repeats, contacts = load

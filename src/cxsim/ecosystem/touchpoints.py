@@ -1,19 +1,18 @@
-"""Touchpoints (channels) as arrays, customers' choice among them, and queueing at staffed ones.
+"""Touchpoints (channels) as arrays, and customers' choice among them.
 
 A touchpoint belongs to one journey stage, runs on one system (or none), is owned by the
 company or a partner, and has a quality, an effort level and a chance to delight. Staffed
-touchpoints are served by the contact-centre workforce; their waiting time comes from an
-Erlang C (M/M/c) queue over the day's contacts.
+touchpoints are served by the contact-centre workforce after a wait in their queue
+(:mod:`cxsim.ecosystem.queues`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from cxsim.config import STAGES, CXSimConfig
+from cxsim.config import MEDIA, STAGES, CXSimConfig
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,11 @@ class TouchpointTable:
     resolution: np.ndarray
     preference: np.ndarray
     """(segments x touchpoints) normalised choice weights within each stage."""
+    medium: np.ndarray
+    """Index of a staffed touchpoint's medium in :data:`~cxsim.config.MEDIA`, -1 for others."""
+    patience_minutes: np.ndarray
+    service_level_minutes: np.ndarray
+    wait_effort_minutes: np.ndarray
 
     @classmethod
     def build(cls, cfg: CXSimConfig) -> TouchpointTable:
@@ -68,6 +72,17 @@ class TouchpointTable:
             handle_minutes=np.array([t.handle_minutes for t in tps.values()]),
             resolution=np.array([t.resolution for t in tps.values()]),
             preference=preference,
+            medium=np.array([MEDIA.index(t.medium) if t.medium else -1 for t in tps.values()]),
+            patience_minutes=np.array([t.patience_minutes for t in tps.values()]),
+            service_level_minutes=np.array([t.service_level_minutes for t in tps.values()]),
+            wait_effort_minutes=np.array(
+                [
+                    cfg.customers.experience.wait_effort_minutes
+                    if t.wait_effort_minutes is None
+                    else t.wait_effort_minutes
+                    for t in tps.values()
+                ]
+            ),
         )
 
     def of_stage(self, stage: str) -> np.ndarray:
@@ -102,29 +117,3 @@ class TouchpointTable:
         pick = (u[:, None] * total[:, None] >= cumulative).sum(axis=1)
         chosen = options[np.minimum(pick, options.size - 1)]
         return np.where(total > 0, chosen, -1)
-
-
-def erlang_c_wait(arrivals_per_minute: float, service_minutes: float, agents: float) -> tuple:
-    """Probability of waiting and mean wait of those who wait, for an M/M/c queue.
-
-    Args:
-        arrivals_per_minute: Contact arrival rate.
-        service_minutes: Mean handling time.
-        agents: Agents on duty (rounded down, at least one).
-
-    Returns:
-        ``(p_wait, mean_wait_if_waiting)`` in minutes; ``(1.0, inf)`` when the offered load
-        reaches the number of agents (the queue grows without bound).
-    """
-    c = max(math.floor(agents), 1)
-    load = arrivals_per_minute * service_minutes  # offered load in Erlangs
-    if load <= 0.0:
-        return 0.0, 0.0
-    if load >= c:
-        return 1.0, math.inf
-    erlang_b = 1.0
-    for k in range(1, c + 1):  # stable recursion for Erlang B
-        erlang_b = load * erlang_b / (k + load * erlang_b)
-    rho = load / c
-    p_wait = erlang_b / (1.0 - rho + rho * erlang_b)
-    return p_wait, service_minutes / (c - load)

@@ -26,6 +26,8 @@ class Levers:
     integration: np.ndarray
     """Integration matrix of the systems (plus the no-system slot)."""
     staffing_ratio: float
+    channel_shares: np.ndarray
+    """Each staffed touchpoint's share of the contact centre's FTE (staffed ones in order)."""
     price_change: float
     market_pull: float
     """Extra log hazard ratio of churn from outside the company (competitors)."""

@@ -109,6 +109,14 @@ class DayStreams:
         self.seek(day, name)
         return self.rng
 
+    def generator(self, day: int, part: str) -> np.random.Generator:
+        """A generator of its own at the block of ``part`` on ``day``; the model's stays put.
+
+        For a part that draws in the middle of another (the queues, during support): its
+        draws come from its own block and leave the other part's draws where they were.
+        """
+        return np.random.Generator(self._position(day, part))
+
     def draw_ahead(self, day: int, part: str, count: int, skip: int = 0) -> None:
         """Start drawing the ``count`` uniforms that ``part`` will draw on ``day``.
 

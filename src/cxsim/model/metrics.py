@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.config import CHURN_CAUSES, STAGES
+from cxsim.config import CHURN_CAUSES, MEDIA, STAGES
 from cxsim.config.vocabulary import DETRACTOR, PROMOTER
 from cxsim.ecosystem.activity import DayActivity
 from cxsim.ecosystem.employees import Workforce
@@ -91,6 +91,42 @@ def _per_stage(name: str, meaning: str, sums: str) -> list[Metric]:
         )
         for i, stage in enumerate(STAGES)
     ]
+
+
+def _per_medium() -> list[Metric]:
+    """Each staffed medium's queue: offered, answered, abandoned, wait, service level."""
+    metrics = []
+    for i, medium in enumerate(MEDIA):
+        metrics += [
+            Metric(
+                f"offered_{medium}",
+                f"contacts offered to the {medium} queue",
+                lambda d, i=i: d.activity.queue_offered[i],
+            ),
+            Metric(
+                f"answered_{medium}",
+                f"{medium} contacts an employee answered",
+                lambda d, i=i: d.activity.queue_answered[i],
+            ),
+            Metric(
+                f"abandoned_{medium}",
+                f"{medium} contacts abandoned in the queue",
+                lambda d, i=i: d.activity.queue_offered[i] - d.activity.queue_answered[i],
+            ),
+            Metric(
+                f"avg_wait_{medium}",
+                f"mean minutes answered {medium} contacts waited (average speed of answer)",
+                lambda d, i=i: ratio(
+                    d.activity.queue_answered_wait[i], d.activity.queue_answered[i]
+                ),
+            ),
+            Metric(
+                f"service_level_{medium}",
+                f"share of offered {medium} contacts answered within the channel's threshold",
+                lambda d, i=i: ratio(d.activity.queue_in_time[i], d.activity.queue_offered[i]),
+            ),
+        ]
+    return metrics
 
 
 TABLE: tuple[Metric, ...] = (
@@ -185,12 +221,18 @@ TABLE: tuple[Metric, ...] = (
     ),
     Metric(
         "waiting_time",
-        "mean minutes waited per staffed contact (unserved count the maximum)",
+        "mean minutes waited per contact offered to a staffed queue (until answered or abandoned)",
         lambda d: ratio(d.activity.wait_minutes, d.activity.staffed_contacts),
+    ),
+    *_per_medium(),
+    Metric(
+        "queue_switches",
+        "customers who abandoned a staffed queue and reached another channel",
+        lambda d: d.activity.queue_switches,
     ),
     Metric(
         "employee_utilisation",
-        "share of workforce minutes demanded by contacts (capped at 1)",
+        "share of workforce minutes the answered contacts took (capped at 1)",
         lambda d: d.workforce.utilisation,
     ),
     Metric("employees", "employees in the contact centre", lambda d: d.workforce.size),

@@ -115,6 +115,7 @@ class CXEcosystemModel(mesa.Model):
             systems=cfg.environment.systems,
             partners=cfg.partners,
             touchpoints=tps.names,
+            channels=_staffed(tps),
         )
         # Days draw from fixed positions after the draws that built the model.
         self.streams = DayStreams(self.rng)
@@ -303,6 +304,7 @@ def _levers(cfg: CXSimConfig, tps: TouchpointTable, env: OperatingEnvironment) -
         quality=tps.quality,
         integration=env.baseline_integration,
         staffing_ratio=cfg.employees.per_1000_customers,
+        channel_shares=np.array([cfg.employees.channel_shares[n] for n in _staffed(tps)]),
         price_change=0.0,
         market_pull=0.0,
         scheme=cfg.incentives.scheme,
@@ -311,3 +313,8 @@ def _levers(cfg: CXSimConfig, tps: TouchpointTable, env: OperatingEnvironment) -
         vision_communication=cfg.organisation.vision_communication,
         trait_hiring=cfg.organisation.trait_hiring,
     )
+
+
+def _staffed(tps: TouchpointTable) -> list[str]:
+    """The staffed touchpoints' names, in table order (the order of ``channel_shares``)."""
+    return [name for name, staffed in zip(tps.names, tps.staffed, strict=True) if staffed]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cxsim.config import CHURN_CAUSES, CXSimConfig
+from cxsim.config import CHURN_CAUSES, MEDIA, CXSimConfig
 from cxsim.ecosystem.finance import lifetime_value
 from cxsim.model.metrics import ratio
 
@@ -68,6 +68,7 @@ def summarise(
         "avg_handling_time": pooled("handle_minutes", "served"),
         "waiting_time": pooled("wait_minutes", "staffed_contacts"),
         "employee_utilisation": float(metrics["employee_utilisation"].mean()),
+        **{key: value for medium in MEDIA for key, value in _queue(metrics, medium).items()},
         # what management sees (survey metrics are already rolling windows)
         **{f"{k}_last30": float(tail[k].mean()) for k in LAST30},
         "first_contact_resolution_measured": float(
@@ -86,4 +87,19 @@ def summarise(
         "profit": float(metrics["profit"].sum()),
         "profit_margin": ratio(metrics["profit"].sum(), metrics["revenue"].sum()),
         "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
+    }
+
+
+def _queue(metrics: pd.DataFrame, medium: str) -> dict[str, float]:
+    """A medium's queue over the run: abandon rate, speed of answer, service level."""
+    offered = float(metrics[f"offered_{medium}"].sum())
+    answered = metrics[f"answered_{medium}"]
+    return {
+        f"abandon_rate_{medium}": ratio(metrics[f"abandoned_{medium}"].sum(), offered),
+        f"avg_wait_{medium}": ratio(
+            (metrics[f"avg_wait_{medium}"] * answered).sum(), answered.sum()
+        ),
+        f"service_level_{medium}": ratio(
+            (metrics[f"service_level_{medium}"] * metrics[f"offered_{medium}"]).sum(), offered
+        ),
     }

@@ -32,6 +32,7 @@ class Timeline:
         systems: The systems' names, in the order of the levers' system axes.
         partners: The partners' names, in the order of ``levers.reliability``.
         touchpoints: The touchpoints' names, in the order of ``levers.quality``.
+        channels: The staffed touchpoints' names, in the order of ``levers.channel_shares``.
     """
 
     def __init__(
@@ -42,6 +43,7 @@ class Timeline:
         systems: Iterable[str],
         partners: Iterable[str],
         touchpoints: Iterable[str],
+        channels: Iterable[str] = (),
     ) -> None:
         self.events = list(scenario.events)
         self.levers = levers
@@ -53,6 +55,7 @@ class Timeline:
             "system": {name: i for i, name in enumerate(self._systems)},
             "partner": {name: i for i, name in enumerate(partners)},
             "touchpoint": {name: i for i, name in enumerate(touchpoints)},
+            "channel": {name: i for i, name in enumerate(channels)},
         }
 
     def rebase(self, **levers: np.ndarray) -> None:
@@ -87,7 +90,10 @@ class Timeline:
         if value is None:  # an omitted value without a default: the lever keeps its own
             return
         if kind.target in self._position:  # one entry of the lever's array
-            getattr(lv, kind.lever)[self._position[kind.target][ev.target]] = value
+            entries, i = getattr(lv, kind.lever), self._position[kind.target][ev.target]
+            if kind.shares:
+                _give_way(entries, i, value)
+            entries[i] = value
         elif kind.target == "system_pair":  # the integration matrix is symmetric
             matrix = getattr(lv, kind.lever)
             if ev.target == "*":  # every pair; a system keeps its own context whole
@@ -100,3 +106,16 @@ class Timeline:
                 matrix[i, j] = matrix[j, i] = value
         else:  # a whole lever: the kind's own, or the one the target names (programmes)
             setattr(lv, kind.lever or ev.target, value)
+
+
+def _give_way(shares: np.ndarray, i: int, value: float) -> None:
+    """Scale the shares other than ``i`` so that, with ``value`` at ``i``, they add up to 1.
+
+    They keep their proportions; when they were all 0 they split the rest equally.
+    """
+    others = np.arange(shares.size) != i
+    total = shares[others].sum()
+    if total > 0:
+        shares[others] *= (1.0 - value) / total
+    elif others.any():
+        shares[others] = (1.0 - value) / others.sum()
