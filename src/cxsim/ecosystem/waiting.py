@@ -211,10 +211,13 @@ class Waits:
         arriving = t.take(t.due <= day)
         delivery = arriving["stage"] == STAGES.index("delivery")
         delivered, tp = arriving["customer"][delivery], arriving["touchpoint"][delivery]
+        # a promised date passed is a broken promise, whatever made the order late
+        late = arriving["slipped"] | (arriving["promised"] & (arriving["due"] > arriving["target"]))
         value = self.interactions.live(
-            delivered, tp, arriving["slipped"][delivery], noticed=arriving["told"][delivery]
+            delivered, tp, late[delivery], noticed=arriving["told"][delivery] & late[delivery]
         )
         self._count(day - arriving["start"][delivery], value)
+        arriving["slipped"] = late
         settled = self._settle({k: v[~delivery] for k, v in arriving.items()}, day)
         self._update_and_judge(day, rng)
         asking = self._ask(day, rng)
