@@ -178,7 +178,7 @@ class JourneyEngine:
             # a wait's slip was judged while waiting; its questions were "where is my order"
             arrived = waited.delivered
             buyers = np.concatenate([instant, arrived])
-            purchase_system = np.concatenate([purchase_system, c.last_system[arrived]])
+            purchase_system = np.concatenate([purchase_system, waited.order_system])
             delivery_problem = np.concatenate([delivery_problem, np.zeros(arrived.size, bool)])
             delivery_tp = np.concatenate([delivery_tp, waited.delivery_touchpoint])
         delivery_system = c.last_system[buyers]

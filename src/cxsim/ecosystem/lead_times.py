@@ -156,6 +156,7 @@ class LeadTimes:
             "customer": customers,
             "stage": np.full(customers.size, kinds.stage),
             "touchpoint": tp,
+            "order_system": np.full(customers.size, -1),
             "start": np.full(customers.size, day),
             "due": day + lead + np.where(slipped, extra, 0),
             "target": day + planned,

@@ -34,7 +34,7 @@ from cxsim.ecosystem.customers import CustomerPopulation
 from cxsim.ecosystem.experience import disconfirmation
 from cxsim.ecosystem.interactions import Interactions
 from cxsim.ecosystem.lead_times import LeadTimes
-from cxsim.ecosystem.progress import ProgressUpdates
+from cxsim.ecosystem.progress import ProgressUpdates, Sent
 from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.engine.luck import customer_uniforms
 
@@ -45,6 +45,7 @@ _COLUMNS: dict[str, type] = {
     "customer": np.int64,
     "stage": np.int8,
     "touchpoint": np.int16,  # the delivery touchpoint; -1 for a repair or refund
+    "order_system": np.int16,  # where the order was placed: its context lives there
     "start": np.int32,
     "due": np.int32,
     "target": np.int32,  # the promised day, or the expected one when nothing was promised
@@ -124,6 +125,8 @@ class WaitDay:
     delivered: np.ndarray
     """Customers whose order arrives today (their delivery moment is lived)."""
     delivery_touchpoint: np.ndarray
+    order_system: np.ndarray
+    """The system each delivered order was placed on (where its context lives)."""
     settled: np.ndarray
     """Customers whose repair or refund arrived today: their journey ends."""
     asking: np.ndarray
@@ -173,7 +176,7 @@ class Waits:
         self.table = WaitingTable()
         self.profile = np.zeros((5, MAX_JOURNEY_DAYS + 1))
         """Run sums by day of journey: moment values, moments, anxiety, waiting, asking."""
-        self._seed = 0
+        self._seeds = np.zeros(2, dtype=np.int64)
         self._day = 0
         self._worry = np.zeros(0)
 
@@ -203,10 +206,12 @@ class Waits:
         c, t, act = self.customers, self.table, self.interactions.activity
         self._day = day
         self.updates.begin_day()
-        self._seed = int(rng.integers(0, 2**63))  # the later repairs' and refunds' draws
+        # seeds of the draws made after the contact centre's (answers, repairs, refunds)
+        self._seeds = rng.integers(0, 2**63, size=2)
         t.keep(c.active[t.customer])  # a customer who left ends its wait
         if self.deliveries_wait:
-            t.add(self.lead_times.dispatch(day, rng, buyers, c.segment[buyers]))
+            rows = self.lead_times.dispatch(day, rng, buyers, c.segment[buyers])
+            t.add({**rows, "order_system": c.last_system[buyers]})
             self._count(np.zeros(buyers.size, dtype=int), bought)
         arriving = t.take(t.due <= day)
         delivery = arriving["stage"] == STAGES.index("delivery")
@@ -222,7 +227,7 @@ class Waits:
         self._update_and_judge(day, rng)
         asking = self._ask(day, rng)
         act.waiting += t.size
-        return WaitDay(delivered, tp, settled, asking)
+        return WaitDay(delivered, tp, arriving["order_system"][delivery], settled, asking)
 
     def _update_and_judge(self, day: int, rng: np.random.Generator) -> None:
         """Progress updates, then each waiting customer's day judged."""
@@ -263,10 +268,9 @@ class Waits:
         chance = np.minimum(self.waiting.wismo_rate * self._worry, 1.0)
         asks = customer_uniforms(rng, t.customer) < chance
         asking = t.customer[asks]
-        # the question's root cause and context are the job's: the partner's system
+        # the question's root cause is the job (the delivery), for the CX team to see
         tp = t.touchpoint[asks]
         c.issue_touchpoint[asking] = np.where(tp >= 0, tp, c.issue_touchpoint[asking])
-        c.last_system[asking] = np.where(tp >= 0, self.tps.system[tp], c.last_system[asking])
         self.interactions.activity.wismo_contacts += asking.size
         self.profile[4] += np.bincount(
             np.minimum(day - t.start[asks], MAX_JOURNEY_DAYS), minlength=MAX_JOURNEY_DAYS + 1
@@ -278,6 +282,10 @@ class Waits:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Take the askers out of the contact centre's outcome: an answer is news.
 
+        An agent sees where a partner's job stands as far as the partner's system shares
+        data with the company's: a true answer ends the silence (and tells of a slip), one
+        without the data relieves it as a generic update does.
+
         Returns:
             ``(resolved, gave_up)`` without the askers, whose journeys go on waiting.
         """
@@ -285,8 +293,11 @@ class Waits:
             return resolved, gave_up
         t = self.table
         answered = np.isin(t.customer, resolved)
-        t.last_news[answered] = day
-        t.told |= answered & t.slipped
+        rng = np.random.Generator(np.random.PCG64(int(self._seeds[0])))
+        true = answered & (customer_uniforms(rng, t.customer) < self._truth(t.touchpoint))
+        generic = self.updates.news_day(day, t.last_news, Sent(answered, true))
+        t.last_news = generic
+        t.told |= true & t.slipped
         self.customers.attempts[asking] = 0  # a later problem's first contact is a first
         return resolved[~np.isin(resolved, asking)], gave_up[~np.isin(gave_up, asking)]
 
@@ -298,7 +309,7 @@ class Waits:
         """
         if not self.lead_times.resolutions_wait or resolved.size == 0:
             return resolved
-        rng = np.random.Generator(np.random.PCG64(self._seed))
+        rng = np.random.Generator(np.random.PCG64(int(self._seeds[1])))
         rows = self.lead_times.resolutions(day, rng, resolved)
         now = rows["due"] <= day
         self.customers.issue_open[resolved] = False  # resolved: nothing to contact about
