@@ -271,6 +271,8 @@ class Waits:
         # the question's root cause is the job (the delivery), for the CX team to see
         tp = t.touchpoint[asks]
         c.issue_touchpoint[asking] = np.where(tp >= 0, tp, c.issue_touchpoint[asking])
+        # a new question, not a repeat of the issue a refund settles: its first contact
+        c.attempts[asking] = 0
         self.interactions.activity.wismo_contacts += asking.size
         self.profile[4] += np.bincount(
             np.minimum(day - t.start[asks], MAX_JOURNEY_DAYS), minlength=MAX_JOURNEY_DAYS + 1
