@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cxsim.config.rules import between, nonneg, positive, prob, weights
+from cxsim.config.waiting_schema import WaitingConfig
 
 
 @dataclass
@@ -143,3 +144,5 @@ class CustomersConfig:
     churn: ChurnConfig = field(default_factory=ChurnConfig)
     experience: ExperienceConfig = field(default_factory=ExperienceConfig)
     acquisition: AcquisitionConfig = field(default_factory=AcquisitionConfig)
+    waiting: WaitingConfig = field(default_factory=WaitingConfig)
+    """Journeys that take time (:mod:`cxsim.config.waiting_schema`)."""

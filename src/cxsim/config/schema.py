@@ -203,6 +203,11 @@ class PartnerConfig:
 
     reliability: float = prob(0.93)
     cost_per_job: float = nonneg(6.0)
+    lead_days: float = nonneg(0.0)
+    """Mean days the partner's job adds to a waiting journey (transit); 0 with no wait of
+    the stage configured keeps the job instant, its failure a failure on the day."""
+    slip_days: float = between(2.0, 1.0)
+    """Mean days a failed job runs late when the journey waits for it (at least one)."""
 
 
 @dataclass

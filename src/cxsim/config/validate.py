@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 from cxsim.config.rules import RULE, ConfigError, Interval
 from cxsim.config.schema import CXSimConfig
 from cxsim.config.vocabulary import EVENTS, PROGRAMMES, SCHEMES, STAGES, Target
+from cxsim.config.waiting_schema import WAIT_STAGES
 
 _ENTRY = Interval(0.0)
 """The rule of the numbers in a mapping (channel weights, expectations, scorecard weights)."""
@@ -118,6 +119,7 @@ def _cross_check(cfg: CXSimConfig) -> None:
                     dict(seg.channels),
                     f"needs a positive weight on a {stage} touchpoint: {options}",
                 )
+    _check_waiting(cfg)
     if c.acquisition.market_size is not None and c.acquisition.market_size < c.n:
         raise ConfigError(
             "customers.acquisition.market_size",
@@ -138,6 +140,25 @@ def _check_channel_shares(cfg: CXSimConfig) -> None:
         )
     if staffed and abs(sum(shares.values()) - 1.0) > 1e-6:
         raise ConfigError("employees.channel_shares", dict(shares), "shares must sum to 1")
+
+
+def _check_waiting(cfg: CXSimConfig) -> None:
+    """The waits' kinds share out each stage at most once; updates go through a touchpoint."""
+    waiting = cfg.customers.waiting
+    for stage in WAIT_STAGES:
+        total = sum(k.share for k in waiting.kinds.values() if k.stage == stage)
+        if total > 1 + 1e-6:
+            raise ConfigError(
+                f"customers.waiting.kinds.*.share ({stage})",
+                round(total, 6),
+                "the shares of a stage's kinds must sum to at most 1",
+            )
+    if waiting.updates.channel not in cfg.touchpoints:
+        raise ConfigError(
+            "customers.waiting.updates.channel",
+            waiting.updates.channel,
+            f"must name a touchpoint: {sorted(cfg.touchpoints)}",
+        )
 
 
 def _targets(cfg: CXSimConfig, target: Target) -> list[str] | None:

@@ -46,6 +46,13 @@ class DayActivity:
     queue_switches: int = 0
     """Customers who abandoned a staffed queue and reached another channel."""
     notices: int = 0
+    waiting: int = 0
+    """Customers waiting in the middle of a journey (an order, a repair, a refund)."""
+    anxiety_sum: float = 0.0
+    wismo_contacts: int = 0
+    """Contacts asking where an order (or a repair, a refund) is: failure demand."""
+    updates_sent: int = 0
+    updates_true: int = 0
     stage_value: np.ndarray = field(default_factory=lambda: np.zeros(len(STAGES)))
     """Sum of moment values per journey stage (for the journey map)."""
     stage_moments: np.ndarray = field(default_factory=lambda: np.zeros(len(STAGES)))

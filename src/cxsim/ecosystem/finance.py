@@ -34,7 +34,11 @@ def overhead_per_day(cfg: FinanceConfig, initial_customers: int) -> float:
 
 
 def cost_to_serve(
-    workforce: float, systems: float, partners: Iterable[float], programmes: float
+    workforce: float,
+    systems: float,
+    partners: Iterable[float],
+    programmes: float,
+    messages: float = 0.0,
 ) -> float:
     """The day's cost of serving customers.
 
@@ -43,8 +47,9 @@ def cost_to_serve(
         systems: The systems' running cost.
         partners: Each partner's cost of today's jobs.
         programmes: The CX team and the programmes (training, vision, trait hiring).
+        messages: Proactive progress updates sent to waiting customers.
     """
-    return workforce + systems + sum(partners) + programmes
+    return workforce + systems + sum(partners) + programmes + messages
 
 
 def acquisition_spend(cfg: FinanceConfig, revenue: float, acquired: int) -> float:

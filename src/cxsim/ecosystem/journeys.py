@@ -32,6 +32,7 @@ from cxsim.ecosystem.experience import csat_score
 from cxsim.ecosystem.interactions import Interactions
 from cxsim.ecosystem.partners import Partner
 from cxsim.ecosystem.touchpoints import TouchpointTable
+from cxsim.ecosystem.waiting import WaitDay, Waits
 from cxsim.engine import compiled
 from cxsim.engine.kernels import journeys as compiled_journeys
 from cxsim.engine.levers import Levers
@@ -81,6 +82,16 @@ class JourneyEngine:
         )
         self.contact_centre = ContactCentre(
             cfg.customers, customers, touchpoints, environment, workforce, self.interactions, rng
+        )
+        self.waits = Waits(
+            cfg.customers,
+            list(cfg.partners.values()),
+            customers,
+            touchpoints,
+            self.interactions,
+            data_sharing=self.contact_centre.data_sharing,
+            down_fraction=lambda: self.env.down_fraction,
+            partner_job=lambda u, p: self.partners[p].perform(u, self.levers.reliability[p]),
         )
 
     def draw_ahead(self, day: int) -> None:
@@ -143,19 +154,33 @@ class JourneyEngine:
         buyers, buy_tp, buy_effort, not_bought = self.interactions.try_channels(
             starters, "purchase"
         )
-        self.interactions.live(buyers, buy_tp, np.zeros(buyers.size, dtype=bool), 0.0, buy_effort)
+        bought = self.interactions.live(
+            buyers, buy_tp, np.zeros(buyers.size, dtype=bool), 0.0, buy_effort
+        )
         act.journeys_abandoned = not_bought.size
         complain = not_bought[rng.random(not_bought.size) < cfg.purchase_failure_contact]
 
+        # Orders that take time wait (from today's and earlier days' purchases); those
+        # due today arrive, their delivery lived; the others are done on the day.
+        waited = self._wait(day, buyers, bought)
+        instant = buyers[:0] if self.waits.deliveries_wait else buyers
         # Delivery by a partner (or the company), then use of the product.
-        purchase_system = c.last_system[buyers]
+        purchase_system = c.last_system[instant]
         self.streams.seek(day, "delivery")
-        delivery_failed, noticed, delivery_tp = self._deliver(buyers)
+        delivery_failed, noticed, delivery_tp = self._deliver(instant)
         # A customer warned in advance calls less often ("where is my order?").
         contact = cfg.delivery_failure_contact * np.where(
             noticed, 1.0 - cfg.experience.notice_relief, 1.0
         )
-        delivery_problem = delivery_failed & (rng.random(buyers.size) < contact)
+        delivery_problem = delivery_failed & (rng.random(instant.size) < contact)
+        buyers = instant  # from here on: the customers whose order is in their hands
+        if waited is not None and waited.delivered.size:
+            # a wait's slip was judged while waiting; its questions were "where is my order"
+            arrived = waited.delivered
+            buyers = np.concatenate([instant, arrived])
+            purchase_system = np.concatenate([purchase_system, waited.order_system])
+            delivery_problem = np.concatenate([delivery_problem, np.zeros(arrived.size, bool)])
+            delivery_tp = np.concatenate([delivery_tp, waited.delivery_touchpoint])
         delivery_system = c.last_system[buyers]
         self.streams.seek(day, "use")
         needs_help = customer_uniforms(rng, buyers) < cfg.contact_need
@@ -176,14 +201,20 @@ class JourneyEngine:
         new_issues = np.concatenate([buyers[problem], complain])
         c.issue_open[new_issues] = True
         c.issue_day[new_issues] = day
+        asking = waited.asking if waited is not None else new_issues[:0]
         self.streams.seek(day, "support")
         resolved, gave_up = self.contact_centre.serve(
-            np.concatenate([new_issues, repeaters]),
+            np.concatenate([new_issues, repeaters, asking])
+            if asking.size
+            else np.concatenate([new_issues, repeaters]),
             time_factor=time_factor,
             resolution_factor=resolution_factor,
             context_penalty=context_penalty,
             queue_rng=self.streams.generator(day, "queues"),
         )
+        if waited is not None:  # askers go on waiting; a repair or refund may take days
+            resolved, gave_up = self.waits.answered(day, asking, resolved, gave_up)
+            resolved = np.concatenate([self.waits.resolve(day, resolved), waited.settled])
 
         # Journeys end when nothing is left open: done without a problem, or settled.
         quiet = np.concatenate(
@@ -194,6 +225,12 @@ class JourneyEngine:
         act.journeys_closed = closing.size
         act.csat_satisfied = int(np.count_nonzero(csat_score(judged) >= 4))
         return act
+
+    def _wait(self, day: int, buyers: np.ndarray, bought: np.ndarray) -> WaitDay | None:
+        """The day's waits (:mod:`cxsim.ecosystem.waiting`), None when nothing waits."""
+        if not self.waits.active:
+            return None
+        return self.waits.day(day, self.streams.part(day, "waiting"), buyers, bought)
 
     def _deliver(self, buyers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The delivery stage.

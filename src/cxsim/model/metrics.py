@@ -324,6 +324,37 @@ TABLE: tuple[Metric, ...] = (
         "failed partner jobs the customer was warned of in advance",
         lambda d: d.activity.notices,
     ),
+    Metric(
+        "customers_waiting",
+        "customers in the middle of a journey that takes time (an order, a repair, a refund)",
+        lambda d: d.activity.waiting,
+    ),
+    Metric(
+        "waiting_anxiety",
+        "mean anxiety of the customers waiting (silence against the expected wait, overdue "
+        "days weighted by loss aversion)",
+        lambda d: ratio(d.activity.anxiety_sum, d.activity.waiting),
+    ),
+    Metric(
+        "wismo_contacts",
+        'support contacts asking "where is my order?" (failure demand from waiting)',
+        lambda d: d.activity.wismo_contacts,
+    ),
+    Metric(
+        "wismo_share",
+        'share of support contacts that ask "where is my order?"',
+        lambda d: ratio(d.activity.wismo_contacts, d.activity.contacts),
+    ),
+    Metric(
+        "progress_updates",
+        "proactive progress updates sent to waiting customers",
+        lambda d: d.activity.updates_sent,
+    ),
+    Metric(
+        "progress_updates_true",
+        "progress updates that carried true news (the job's data reached the company)",
+        lambda d: d.activity.updates_true,
+    ),
     *_per_stage("experience", "mean experience of {stage} moments (negative hurts)", "stage_value"),
     *_per_stage(
         "failures", "share of {stage} moments that were must-be failures", "stage_failures"
@@ -331,7 +362,7 @@ TABLE: tuple[Metric, ...] = (
     Metric("revenue", "revenue from active customers", lambda d: d.revenue),
     Metric(
         "cost_to_serve",
-        "workforce, hiring, systems and partner costs",
+        "workforce, hiring, systems, partner, programme and progress-update costs",
         lambda d: d.cost_to_serve,
     ),
     Metric("acquisition_spend", "marketing and acquisition costs", lambda d: d.acquisition_spend),

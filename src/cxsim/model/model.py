@@ -222,6 +222,7 @@ class CXEcosystemModel(mesa.Model):
                 self.environment.cost_per_day,
                 (p.cost_today() for p in self.partners),
                 org.daily_cost(self.levers, wf, cfg.customers.n),
+                self.journeys.waits.updates.cost_today(),
             ),
             acquisition_spend=acquisition_spend(cfg.finance, revenue, acquired),
             cost_of_sales=cost_of_sales(cfg.finance, revenue),
@@ -243,6 +244,13 @@ class CXEcosystemModel(mesa.Model):
     def metrics(self) -> pd.DataFrame:
         """Daily metrics so far, one row per day."""
         return self.recorder.frame()
+
+    def journey_days(self) -> pd.DataFrame:
+        """Experience, anxiety and questions by day of the journeys that waited (the run's).
+
+        See :meth:`cxsim.ecosystem.waiting.Waits.journey_days`; empty when nothing waits.
+        """
+        return self.journeys.waits.journey_days()
 
     def customer_table(self) -> pd.DataFrame:
         """One row per customer ever acquired: segment, tenure, churned and why.
