@@ -46,7 +46,8 @@ from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.ecosystem.word_of_mouth import WordOfMouth
 from cxsim.engine.levers import Levers
 from cxsim.engine.streams import DayStreams
-from cxsim.model.metrics import Day, MetricsRecorder
+from cxsim.model.metrics import Day
+from cxsim.model.recorder import MetricsRecorder
 from cxsim.model.timeline import Timeline
 
 
