@@ -66,7 +66,8 @@ def reduced_overrides(overrides: list[str] | None = None) -> list[str]:
     """Overrides that switch off what the baseline does not implement.
 
     Systems never fail, customers never contact support (not for a product problem,
-    nor after a failed purchase or delivery), and no scenario events run.
+    nor after a failed purchase or delivery), orders arrive the day they are placed (no
+    lead times, so no waiting), and no scenario events run.
 
     Args:
         overrides: Further overrides (size, days, seed...), applied first.
@@ -75,14 +76,16 @@ def reduced_overrides(overrides: list[str] | None = None) -> list[str]:
         The override list for :func:`cxsim.load_config` or :func:`cxsim.run`.
     """
     overrides = list(overrides or [])
-    systems = cxsim.load_config(overrides).environment.systems
+    cfg = cxsim.load_config(overrides)
     return [
         *overrides,
         "scenario=baseline",
         "customers.contact_need=0",
         "customers.purchase_failure_contact=0",
         "customers.delivery_failure_contact=0",
-        *(f"environment.systems.{name}.mtbf_days={NEVER:g}" for name in systems),
+        *(f"customers.waiting.kinds.{name}.share=0" for name in cfg.customers.waiting.kinds),
+        *(f"partners.{name}.lead_days=0" for name in cfg.partners),
+        *(f"environment.systems.{name}.mtbf_days={NEVER:g}" for name in cfg.environment.systems),
     ]
 
 
@@ -100,9 +103,17 @@ def _check_scope(cfg: CXSimConfig) -> None:
         for n, s in cfg.environment.systems.items()
         if s.mtbf_days < NEVER
     ]
+    used += [
+        f"partners.{n}.lead_days={p.lead_days}" for n, p in cfg.partners.items() if p.lead_days
+    ]
+    used += [
+        f"customers.waiting.kinds.{n}.share={k.share}"
+        for n, k in cfg.customers.waiting.kinds.items()
+        if k.share
+    ]
     if used:
         raise ValueError(
-            "the Mesa baseline has no outages, support contacts or scenario events; "
+            "the Mesa baseline has no outages, support contacts, waits or scenario events; "
             f"switch off {', '.join(used)} (see reduced_overrides)"
         )
 

@@ -38,12 +38,13 @@ def test_effect_zero_switches_the_link_off():
 def _runs(effect: float, seed: int) -> tuple[dict, dict]:
     # The job-satisfaction reference shifts every employee's satisfaction and nothing
     # else (resolution and attrition read satisfaction against the same reference), so
-    # the only path from these staffs to customers is the service-value link.
+    # the only path from these staffs to customers is the service-value link, as long as
+    # no one's satisfaction reaches the clip at 1 (at 0.85 the calmest staff do).
     base = ["customers.n=3000", "days=180", f"seed={seed}"]
     base.append(f"employees.service_quality_effect={effect}")
     low, high = (
         cxsim.run([*base, f"employees.satisfaction_reference={ref}"]).summary
-        for ref in (0.45, 0.85)
+        for ref in (0.40, 0.75)
     )
     return low, high
 
@@ -56,7 +57,7 @@ def test_engaged_staff_give_better_judged_contacts_and_lower_churn():
         assert high["csat_contacts_true_last30"] == low["csat_contacts_true_last30"]
         low, high = _runs(0.3, seed)
         gap = high["employee_service_score"] - low["employee_service_score"]
-        # 0.3 x ~0.2 = +0.06 on the perceived performance of a staffed contact: a clearly
+        # 0.3 x 0.5 x 0.35 = +0.05 on the perceived performance of a staffed contact: a clearly
         # better-judged contact (share rated 4-5 up by 5-40 points: a threshold share, steep
         # near it) and a few % less churn
         assert 0.05 < high["csat_contacts_true_last30"] - low["csat_contacts_true_last30"] < 0.4

@@ -33,8 +33,8 @@ def gamma_days(u: np.ndarray, mean: np.ndarray, cv: np.ndarray) -> np.ndarray:
     """Whole days from a Gamma of the given mean and coefficient of variation, by inversion.
 
     Example:
-        >>> gamma_days(np.array([0.5, 0.5]), np.array([3.0, 0.0]), np.array([0.0, 0.4]))
-        array([3, 0])
+        >>> gamma_days(np.array([0.5, 0.5]), np.array([3.0, 0.0]), np.array([0.0, 0.4])).tolist()
+        [3, 0]
     """
     shape = 1.0 / np.maximum(cv, 1e-9) ** 2
     drawn = stats.gamma.ppf(u, shape) * mean / shape
