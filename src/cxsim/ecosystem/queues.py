@@ -207,10 +207,11 @@ def staffed_queue(
     minutes). Without agents every contact waits until it abandons.
     """
     on_duty = math.ceil(agents)
-    if on_duty == 0:
+    # a vanishing FTE (1e-300) is open for no time it could count: as good as nobody
+    while_open = float(arrivals) * on_duty / agents if on_duty else math.inf
+    if not math.isfinite(while_open):
         return PalmQueue.solve(arrivals, service_minutes, 0, patience_minutes)
-    open_share = agents / on_duty
-    return PalmQueue.solve(arrivals / open_share, service_minutes, on_duty, patience_minutes)
+    return PalmQueue.solve(while_open, service_minutes, on_duty, patience_minutes)
 
 
 class ChannelQueues:
