@@ -24,7 +24,8 @@ def test_detractors_talk_against_promoters_for():
     assert abs(cfg.talk_detractor) > cfg.talk_promoter
 
 
-@pytest.mark.parametrize(("p", "q"), [(0.03, 0.38), (0.3, 2.0), (0.6, 4.0)])
+# (0.3, 2) is the `fast` arm of experiments/bass_docking, which CI runs at 20 replications
+@pytest.mark.parametrize(("p", "q"), [(0.03, 0.38), (0.6, 4.0)])
 def test_bass_docking(p, q):
     """Fully mixed, every adopter talking, no churn: adoption follows the Bass curve."""
     market, days, check_days = 20_000, 730, [60, 180, 365, 540, 730]

@@ -175,6 +175,10 @@ def test_without_loss_aversion_the_loss_gain_asymmetry_fails(monkeypatch):
     exp = _reduced(
         "delighters_vs_must_be", ["baseline", "quality_down", "quality_up"], "satisfaction_last30"
     )
+    # 6 replications, not the quick tier's 12: they tell the two apart. With loss aversion
+    # the check passes at 6, -0.0086 (CI -0.0125 to -0.0047); without it the contrast was
+    # +0.0004 (CI -0.0005 to +0.0012 at 20).
+    exp.tiers["quick"].replications = 6
     monkeypatch.setattr(experience, "disconfirmation", lambda perf, expect, _: perf - expect)
     # forked workers inherit the patched module (spawned ones would import it afresh)
     monkeypatch.setattr(runner, "get_context", lambda _: multiprocessing.get_context("fork"))
