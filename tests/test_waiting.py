@@ -86,8 +86,10 @@ def test_lead_times_have_their_mean_and_slips_run_at_least_a_day_over():
     days = gamma_days(u, np.full(u.size, 5.0), np.full(u.size, 0.4))
     assert abs(days.mean() - 5.0) < 0.05 and days.min() >= 0
     assert np.all(gamma_days(u[:3], np.full(3, 3.0), np.zeros(3)) == 3)
-    slips = slip_days(u, np.full(u.size, 3.0))
-    assert slips.min() == 1 and abs(slips.mean() - 3.0) < 0.01
+    slipped = np.arange(u.size) % 2 == 0
+    slips = slip_days(u, np.full(u.size, 3.0), slipped)
+    assert slips[slipped].min() == 1 and abs(slips[slipped].mean() - 3.0) < 0.01
+    assert not slips[~slipped].any()  # a job on time runs no day over
 
 
 def test_the_table_carries_rows_and_hands_back_those_taken():

@@ -36,9 +36,11 @@ def gamma_days(u: np.ndarray, mean: np.ndarray, cv: np.ndarray) -> np.ndarray:
         >>> gamma_days(np.array([0.5, 0.5]), np.array([3.0, 0.0]), np.array([0.0, 0.4])).tolist()
         [3, 0]
     """
-    shape = 1.0 / np.maximum(cv, 1e-9) ** 2
-    drawn = stats.gamma.ppf(u, shape) * mean / shape
-    return np.rint(np.where(cv > 0, drawn, mean)).astype(np.int32)
+    days = np.rint(mean)
+    drawn = (cv > 0) & (mean > 0)  # the rest keep the mean: the quantile is costly
+    shape = 1.0 / cv[drawn] ** 2
+    days[drawn] = np.rint(stats.gamma.ppf(u[drawn], shape) * mean[drawn] / shape)
+    return days.astype(np.int32)
 
 
 class LeadTimes:
@@ -96,6 +98,7 @@ class LeadTimes:
         down = u[3] < self.down_fraction()[system]
         own_slip = u[4] >= self.delivery.on_time[kind]
         partner_slip = failed | down
+        slipped = partner_slip | own_slip
         mean = self.delivery.lead[kind] + self.partner_lead[owner]
         slip_mean = np.where(partner_slip, self.partner_slip[owner], self.delivery.slip[kind])
         told = failed & (u[6] < self.data_sharing(system))
@@ -109,8 +112,8 @@ class LeadTimes:
             kind,
             mean,
             gamma_days(u[5], mean, self.delivery.cv[kind]),
-            partner_slip | own_slip,
-            slip_days(u[7], slip_mean),
+            slipped,
+            slip_days(u[7], slip_mean, slipped),
             told,
             tp,
         )
@@ -131,7 +134,7 @@ class LeadTimes:
             mean,
             gamma_days(u[2], mean, self.support.cv[kind]),
             slipped,
-            slip_days(u[3], self.support.slip[kind]),
+            slip_days(u[3], self.support.slip[kind], slipped),
             np.zeros(resolved.size, dtype=bool),
             np.full(resolved.size, -1),
         )
@@ -168,15 +171,21 @@ class LeadTimes:
         }
 
 
-def slip_days(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """Days a slipped job runs over: ``1 + Poisson(mean - 1)``, by inversion.
+def slip_days(u: np.ndarray, mean: np.ndarray, slipped: np.ndarray) -> np.ndarray:
+    """Days each slipped job runs over, ``1 + Poisson(mean - 1)`` by inversion; 0 if on time.
+
+    Only the slipped jobs are inverted: the Poisson quantile is the costliest step of a
+    day at a million customers, and most jobs keep their time.
 
     Example:
-        >>> slip_days(np.array([0.5, 0.5]), np.array([1.0, 3.0]))
-        array([1, 3], dtype=int32)
+        >>> u, mean = np.array([0.5, 0.5, 0.5]), np.array([1.0, 3.0, 3.0])
+        >>> slip_days(u, mean, np.array([True, True, False])).tolist()
+        [1, 3, 0]
     """
-    extra = stats.poisson.ppf(u, np.maximum(mean - 1.0, 0.0))
-    return 1 + np.nan_to_num(extra).astype(np.int32)
+    days = np.zeros(u.size, dtype=np.int32)
+    extra = stats.poisson.ppf(u[slipped], np.maximum(mean[slipped] - 1.0, 0.0))
+    days[slipped] = 1 + np.nan_to_num(extra).astype(np.int32)
+    return days
 
 
 class _KindTable:
