@@ -161,7 +161,7 @@ class LeadTimes:
             "touchpoint": tp,
             "order_system": np.full(customers.size, -1),
             "start": np.full(customers.size, day),
-            "due": day + lead + np.where(slipped, extra, 0),
+            "due": day + lead + extra,  # extra is 0 where the job kept its time
             "target": day + planned,
             "expected": np.maximum(np.where(promised, promise, mean), 1.0),
             "promised": promised,
