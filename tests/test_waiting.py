@@ -6,6 +6,8 @@ same seeds) and judged by the 95% CI of the paired differences.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from cxsim import CXEcosystemModel
@@ -98,8 +100,29 @@ def test_the_table_carries_rows_and_hands_back_those_taken():
     rows["customer"] = np.array([7, 8, 9])
     rows["due"] = np.array([3, 1, 5])
     table.add(rows)
-    taken = table.take(table.due <= 3)
+    taken = table.take(table.due <= 3, stay=np.array([True, True, True]))
     assert list(taken["customer"]) == [7, 8] and list(table.customer) == [9]
+    table.add(rows)  # 9, 7, 8, 9; those who left are neither taken nor kept
+    taken = table.take(table.due <= 3, stay=np.array([False, True, False, True]))
+    assert list(taken["customer"]) == [7] and list(table.customer) == [9]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    mean=st.floats(0.1, 60.0),
+    cv=st.floats(0.05, 5.0),
+    slip=st.floats(1.0, 30.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_looked_up_days_are_the_rounded_gamma_and_poisson_quantiles(mean, cv, slip, seed):
+    u = np.random.default_rng(seed).random(2_000)
+    shape = 1.0 / cv**2
+    expected = np.rint(stats.gamma.ppf(u, shape) * mean / shape)
+    np.testing.assert_array_equal(
+        gamma_days(u, np.full(u.size, mean), np.full(u.size, cv)), expected
+    )
+    over = 1 + stats.poisson.ppf(u, slip - 1.0)
+    np.testing.assert_array_equal(slip_days(u, np.full(u.size, slip), u >= 0), over)
 
 
 def test_updates_go_every_few_days_not_while_the_channel_is_down_and_are_true_with_data():

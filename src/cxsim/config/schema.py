@@ -15,6 +15,7 @@ from hydra.core.config_store import ConfigStore
 from cxsim.config.customer_schema import CustomersConfig
 from cxsim.config.rules import between, choice, nonneg, positive, prob, weights
 from cxsim.config.vocabulary import EVENT_KINDS, MEDIA, NETWORK_KINDS, SCHEMES, STAGES
+from cxsim.config.waiting_schema import MAX_WAIT_DAYS
 
 # --- customers -------------------------------------------------------------------------------
 
@@ -203,10 +204,10 @@ class PartnerConfig:
 
     reliability: float = prob(0.93)
     cost_per_job: float = nonneg(6.0)
-    lead_days: float = nonneg(0.0)
+    lead_days: float = between(0.0, 0.0, MAX_WAIT_DAYS)
     """Mean days the partner's job adds to a waiting journey (transit); 0 with no wait of
     the stage configured keeps the job instant, its failure a failure on the day."""
-    slip_days: float = between(2.0, 1.0)
+    slip_days: float = between(2.0, 1.0, MAX_WAIT_DAYS)
     """Mean days a failed job runs late when the journey waits for it (at least one)."""
 
 

@@ -17,6 +17,10 @@ from cxsim.config.rules import between, choice, nonneg, prob
 WAIT_STAGES = ("delivery", "support")
 """Stages whose journeys may wait: a delivery (or made-to-order piece), a repair or refund."""
 
+MAX_WAIT_DAYS = 3650.0
+"""Longest mean wait, promise or slip (ten years): longer ones outlast any run, and each
+kind of wait keeps a table of its days."""
+
 
 @dataclass
 class WaitKindConfig:
@@ -28,17 +32,18 @@ class WaitKindConfig:
     share: float = prob(1.0)
     """Share of the stage's journeys of this kind (orders, or resolved issues); the shares
     of a stage add up to at most 1, the rest do not wait."""
-    lead_days: float = nonneg(0.0)
+    lead_days: float = between(0.0, 0.0, MAX_WAIT_DAYS)
     """Mean days the company's own part takes (a delivery partner adds its own)."""
-    lead_cv: float = nonneg(0.0)
-    """Coefficient of variation of the lead time (Gamma-distributed; 0: always the mean)."""
-    promise_days: float | None = between(None, 0.0)
+    lead_cv: float = between(0.0, 0.0, 5.0)
+    """Coefficient of variation of the lead time (Gamma-distributed; 0: always the mean).
+    Above 5 the Gamma's tail would hold waits of centuries."""
+    promise_days: float | None = between(None, 0.0, MAX_WAIT_DAYS)
     """Days promised to the customer (e.g. a delivery date); null: no date is promised, and
     the customer expects the mean lead time with the uncertainty of an open-ended wait."""
     on_time: float = prob(1.0)
     """Chance the company's own part keeps its lead time; otherwise it slips by
     ``slip_days`` (a partner's failure slips it too)."""
-    slip_days: float = between(3.0, 1.0)
+    slip_days: float = between(3.0, 1.0, MAX_WAIT_DAYS)
     """Mean days a slipped wait runs over (at least one)."""
 
 

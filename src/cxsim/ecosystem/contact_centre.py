@@ -87,8 +87,9 @@ class ContactCentre:
         """How well each given system shares data with the support systems (0-1)."""
         if self._support_systems.size == 0:
             return np.zeros(system.size)
-        shared = self.env.integration[np.ix_(system, self._support_systems)].mean(axis=1)
-        return np.where(system >= 0, shared, 0.0)
+        # per system first: the callers ask for one value per waiting customer
+        shared = self.env.integration[:, self._support_systems].mean(axis=1)
+        return np.where(system >= 0, shared[system], 0.0)
 
     def serve(
         self,

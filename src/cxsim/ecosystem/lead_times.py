@@ -17,10 +17,11 @@ luck is the same in two scenarios that differ elsewhere: common random numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import cache
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from cxsim.config import STAGES, PartnerConfig
 from cxsim.config.waiting_schema import WaitingConfig
@@ -32,15 +33,29 @@ from cxsim.engine.luck import customer_uniforms
 def gamma_days(u: np.ndarray, mean: np.ndarray, cv: np.ndarray) -> np.ndarray:
     """Whole days from a Gamma of the given mean and coefficient of variation, by inversion.
 
+    The Gamma quantile rounded to whole days is a step function of ``u``: day ``k`` is
+    drawn when the quantile falls in ``[k - 1/2, k + 1/2)``. Looking ``u`` up among the
+    Gamma's CDF at the half days (:func:`_gamma_steps`, a few values per kind of wait)
+    gives the rounded quantile without inverting the incomplete gamma function per draw,
+    the costliest step of a day at a million customers.
+
     Example:
         >>> gamma_days(np.array([0.5, 0.5]), np.array([3.0, 0.0]), np.array([0.0, 0.4])).tolist()
         [3, 0]
     """
     days = np.rint(mean)
-    drawn = (cv > 0) & (mean > 0)  # the rest keep the mean: the quantile is costly
-    shape = 1.0 / cv[drawn] ** 2
-    days[drawn] = np.rint(stats.gamma.ppf(u[drawn], shape) * mean[drawn] / shape)
+    drawn = np.flatnonzero((cv > 0) & (mean > 0))  # the rest keep the mean
+    for rows, (m, c) in _groups(drawn, mean, cv):
+        days[rows] = np.searchsorted(_gamma_steps(m, c), u[rows], side="right")
     return days.astype(np.int32)
+
+
+@cache
+def _gamma_steps(mean: float, cv: float) -> np.ndarray:
+    """The Gamma's CDF at days ``k + 1/2`` (``k = 0, 1, ...``) until it reaches 1."""
+    shape = 1.0 / cv**2
+    last = special.gammainccinv(shape, 2.0**-60) * mean / shape  # beyond any uniform's reach
+    return special.gammainc(shape, (np.arange(int(last) + 2) + 0.5) * shape / mean)
 
 
 class LeadTimes:
@@ -174,8 +189,8 @@ class LeadTimes:
 def slip_days(u: np.ndarray, mean: np.ndarray, slipped: np.ndarray) -> np.ndarray:
     """Days each slipped job runs over, ``1 + Poisson(mean - 1)`` by inversion; 0 if on time.
 
-    Only the slipped jobs are inverted: the Poisson quantile is the costliest step of a
-    day at a million customers, and most jobs keep their time.
+    The Poisson quantile of ``u`` is the first count whose CDF reaches ``u``: looked up
+    in the CDF of each distinct mean (:func:`_poisson_steps`).
 
     Example:
         >>> u, mean = np.array([0.5, 0.5, 0.5]), np.array([1.0, 3.0, 3.0])
@@ -183,9 +198,30 @@ def slip_days(u: np.ndarray, mean: np.ndarray, slipped: np.ndarray) -> np.ndarra
         [1, 3, 0]
     """
     days = np.zeros(u.size, dtype=np.int32)
-    extra = stats.poisson.ppf(u[slipped], np.maximum(mean[slipped] - 1.0, 0.0))
-    days[slipped] = 1 + np.nan_to_num(extra).astype(np.int32)
+    for rows, (m,) in _groups(np.flatnonzero(slipped), mean):
+        days[rows] = 1 + np.searchsorted(_poisson_steps(max(m - 1.0, 0.0)), u[rows], side="left")
     return days
+
+
+def _groups(
+    rows: np.ndarray, *columns: np.ndarray
+) -> Iterator[tuple[np.ndarray, tuple[float, ...]]]:
+    """The ``rows`` grouped by their values in ``columns``: few groups (kinds, partners).
+
+    A pass per group instead of a sort: there are a handful of kinds of wait.
+    """
+    while rows.size:
+        key = tuple(float(col[rows[0]]) for col in columns)
+        same = np.logical_and.reduce([col[rows] == k for col, k in zip(columns, key, strict=True)])
+        yield rows[same], key
+        rows = rows[~same]
+
+
+@cache
+def _poisson_steps(mu: float) -> np.ndarray:
+    """The Poisson CDF at ``0, 1, ...`` until it reaches 1."""
+    counts = np.arange(int(mu + 40.0 * np.sqrt(mu) + 40.0))
+    return special.pdtr(counts, mu)
 
 
 class _KindTable:

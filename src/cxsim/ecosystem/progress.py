@@ -58,7 +58,7 @@ class ProgressUpdates:
         self,
         elapsed: np.ndarray,
         u: np.ndarray,
-        truth: np.ndarray,
+        truth: np.ndarray | None,
         down_fraction: np.ndarray,
     ) -> Sent:
         """Send today's updates to the waiting rows that are due one.
@@ -66,7 +66,8 @@ class ProgressUpdates:
         Args:
             elapsed: Days each row has waited so far.
             u: Two uniforms per row (``u[0]``: the channel is up, ``u[1]``: true).
-            truth: Chance each row's update is true (the job's data reaches the company).
+            truth: Chance each row's update is true (the job's data reaches the company);
+                only read when updates are on.
             down_fraction: Share of today each system is down.
 
         Returns:

@@ -75,17 +75,19 @@ class WaitingTable:
             column = np.asarray(rows[name], dtype=dtype)
             setattr(self, name, np.concatenate([getattr(self, name), column]))
 
-    def take(self, mask: np.ndarray) -> dict[str, np.ndarray]:
-        """Remove the rows of ``mask`` and return them as columns."""
-        taken = {name: getattr(self, name)[mask] for name in _COLUMNS}
-        self.keep(~mask)
-        return taken
+    def take(self, mask: np.ndarray, stay: np.ndarray) -> dict[str, np.ndarray]:
+        """Remove the rows of ``mask`` and return them as columns; drop rows not in ``stay``.
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the rows of ``mask``."""
-        if not mask.all():
-            for name in _COLUMNS:
-                setattr(self, name, getattr(self, name)[mask])
+        One pass over the table for both: each column is indexed once by each set of rows.
+        """
+        taken = np.flatnonzero(mask & stay)
+        kept = np.flatnonzero(stay & ~mask)
+        rows = {}
+        for name in _COLUMNS:
+            column = getattr(self, name)
+            rows[name] = column[taken]
+            setattr(self, name, column[kept])
+        return rows
 
 
 def anxiety(
@@ -208,12 +210,12 @@ class Waits:
         self.updates.begin_day()
         # seeds of the draws made after the contact centre's (answers, repairs, refunds)
         self._seeds = rng.integers(0, 2**63, size=2)
-        t.keep(c.active[t.customer])  # a customer who left ends its wait
         if self.deliveries_wait:
             rows = self.lead_times.dispatch(day, rng, buyers, c.segment[buyers])
             t.add({**rows, "order_system": c.last_system[buyers]})
             self._count(np.zeros(buyers.size, dtype=int), bought)
-        arriving = t.take(t.due <= day)
+        # a customer who left ends its wait
+        arriving = t.take(t.due <= day, stay=c.active[t.customer])
         delivery = arriving["stage"] == STAGES.index("delivery")
         delivered, tp = arriving["customer"][delivery], arriving["touchpoint"][delivery]
         # a promised date passed is a broken promise, whatever made the order late
@@ -233,8 +235,11 @@ class Waits:
         """Progress updates, then each waiting customer's day judged."""
         t, ex = self.table, self.cfg.experience
         elapsed = day - t.start
-        u = np.stack([customer_uniforms(rng, t.customer) for _ in range(2)])
-        sent = self.updates.send(elapsed, u, self._truth(t.touchpoint), self.down_fraction())
+        on = self.updates.on
+        # the keys are drawn either way: switching updates on moves no other draw
+        u = np.stack([customer_uniforms(rng, t.customer if on else t.customer[:0]) for _ in "ab"])
+        truth = self._truth(t.touchpoint) if on else None
+        sent = self.updates.send(elapsed, u, truth, self.down_fraction())
         pleased = np.flatnonzero(sent.true)
         self._moments(
             pleased, np.full(pleased.size, self.waiting.updates.delight * ex.delight_bonus)
@@ -294,14 +299,17 @@ class Waits:
         if asking.size == 0:
             return resolved, gave_up
         t = self.table
-        answered = np.isin(t.customer, resolved)
+        answered = self._among(t.customer, resolved)
         rng = np.random.Generator(np.random.PCG64(int(self._seeds[0])))
         true = answered & (customer_uniforms(rng, t.customer) < self._truth(t.touchpoint))
         generic = self.updates.news_day(day, t.last_news, Sent(answered, true))
         t.last_news = generic
         t.told |= true & t.slipped
         self.customers.attempts[asking] = 0  # a later problem's first contact is a first
-        return resolved[~np.isin(resolved, asking)], gave_up[~np.isin(gave_up, asking)]
+        return (
+            resolved[~self._among(resolved, asking)],
+            gave_up[~self._among(gave_up, asking)],
+        )
 
     def resolve(self, day: int, resolved: np.ndarray) -> np.ndarray:
         """Resolved issues that wait for a repair or refund join the table.
@@ -340,6 +348,12 @@ class Waits:
             t.stage[rows].astype(np.intp), value, np.zeros(rows.size)
         )
         self._count(self._day - t.start[rows], value)
+
+    def _among(self, customers: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """Whether each of ``customers`` is in ``group``: a flag per customer, no sort."""
+        flag = np.zeros(self.customers.active.size, dtype=bool)
+        flag[group] = True
+        return flag[customers]
 
     def _count(self, days: np.ndarray, value: np.ndarray) -> None:
         bins = np.minimum(days, MAX_JOURNEY_DAYS)
