@@ -98,13 +98,18 @@ def test_contrasts_and_relative_changes_are_paired_per_replication(tmp_path):
                     {"metric": "m", "contrast": {"b": 1, "c": 1, "a": -2}, "band": [None, 0]},
                     {"metric": "m", "arm": "b", "stat": "pct", "band": [40, 60]},
                     {"metric": "m", "arm": "c", "stat": "mean", "band": [0, 1]},
+                    {"metric": "m", "arm": "b", "per": "x", "band": [1.9, 2.1]},
+                    {"metric": "m", "arm": "b", "per": "x", "stat": "pct", "band": [0.9, 1.1]},
                 ],
             ),
         )
     )
     index = pd.MultiIndex.from_product([["a", "b", "c"], range(4)], names=["scenario", "rep"])
     a = np.array([10.0, 20.0, 30.0, 40.0])
-    outcomes = pd.DataFrame({"m": np.concatenate([a, 1.5 * a, 0.4 * a])}, index=index)
+    m = np.concatenate([a, 1.5 * a, 0.4 * a])
+    # x moves by half of m's change (a slope of 2) from twice m's level (the same 50%)
+    x = np.concatenate([2 * a, 2 * a + 0.25 * a, 2 * a])
+    outcomes = pd.DataFrame({"m": m, "x": x}, index=index)
     table = evaluate(exp, outcomes, "quick")
     gain_and_loss = table.iloc[0]
     # 1.5a + 0.4a - 2a = -0.1a: mean -2.5 with the spread of a
@@ -115,6 +120,11 @@ def test_contrasts_and_relative_changes_are_paired_per_replication(tmp_path):
     assert pct["value"] == pytest.approx(50.0)
     assert pct["ci_low"] == pytest.approx(50.0) and pct["passed"]
     assert not table.iloc[2]["passed"]  # mean 10 is outside [0, 1]
+    slope, elasticity = table.iloc[3], table.iloc[4]
+    assert slope["value"] == pytest.approx(2.0) and slope["passed"]
+    assert slope["contrast"] == "b - a per x"
+    # +50% of m against +12.5% of x: an elasticity of 4, outside its band
+    assert elasticity["value"] == pytest.approx(4.0) and not elasticity["passed"]
 
 
 def test_full_tier_only_checks_are_skipped_at_the_quick_tier(tmp_path):

@@ -9,8 +9,11 @@ runs; :mod:`cxsim.studies.reproduce` runs it.
 A check is a linear contrast of arms, taken per replication so that common random
 numbers cancel the noise the arms share: ``{fcr: 1, aht: -1}`` is "FCR minus AHT",
 ``{quality_down: 1, quality_up: 1, baseline: -2}`` asks whether a loss weighs more than an
-equal gain. ``stat: pct`` divides the contrast by its negative terms (the reference). It
-passes only when the whole confidence interval lies strictly inside its band: a direction
+equal gain. ``stat: pct`` divides the contrast by its negative terms (the reference).
+``per: OTHER`` divides it by the same contrast of another outcome, per replication: a
+slope or, with ``pct``, an elasticity (contact CSAT per point of first-contact
+resolution), the form in which published benchmarks give a lever's size. A check passes
+only when the whole confidence interval lies strictly inside its band: a direction
 (``[0, null]``) or a range of magnitudes.
 """
 
@@ -52,6 +55,8 @@ class Check:
         why: Where the band comes from (theory, a closed form, a finding).
         tiers: Tiers the check runs at: a claim too fine for the quick tier's size (a
             count of a few employees' quits) is checked at the full tier only.
+        per: Another outcome: the value is the ratio of the two outcomes' contrasts (each
+            with ``stat``), a slope or elasticity.
     """
 
     metric: str
@@ -60,6 +65,7 @@ class Check:
     band: tuple[float | None, float | None] = (None, None)
     why: str = ""
     tiers: tuple[str, ...] = TIERS
+    per: str | None = None
 
     @property
     def label(self) -> str:
@@ -70,20 +76,26 @@ class Check:
             size = "" if abs(w) == 1 else f"{abs(w):g}·"
             terms.append(f"{sign} {size}{arm}")
         text = " ".join(terms).lstrip("+ ")
-        return text if self.stat != "pct" else f"{text} (%)"
+        text = text if self.stat != "pct" else f"{text} (%)"
+        return text if self.per is None else f"{text} per {self.per}"
+
+    def outcomes(self) -> tuple[str, ...]:
+        """The outcomes the check reads."""
+        return (self.metric,) if self.per is None else (self.metric, self.per)
 
     def values(self, outcomes: pd.DataFrame) -> np.ndarray:
         """The contrast per replication; ``outcomes`` is indexed by (scenario, replication)."""
-        column = outcomes[self.metric]
+        value = self._contrast(outcomes[self.metric])
+        return value if self.per is None else _ratio(value, self._contrast(outcomes[self.per]))
+
+    def _contrast(self, column: pd.Series) -> np.ndarray:
         total = sum(w * column.loc[arm].to_numpy(dtype=float) for arm, w in self.contrast.items())
         if self.stat != "pct":
             return total
         reference = -sum(
             w * column.loc[arm].to_numpy(dtype=float) for arm, w in self.contrast.items() if w < 0
         )
-        return 100 * np.divide(
-            total, reference, out=np.full(reference.shape, np.nan), where=reference != 0
-        )
+        return 100 * _ratio(total, reference)
 
     def inside(self, low: float, high: float) -> bool:
         """Whether the interval ``[low, high]`` lies strictly inside the band.
@@ -95,6 +107,13 @@ class Check:
         if math.isnan(low) or math.isnan(high):
             return False
         return (lo is None or low > lo) and (hi is None or high < hi)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator``, NaN where the denominator is 0 (no interval then)."""
+    return np.divide(
+        numerator, denominator, out=np.full(denominator.shape, np.nan), where=denominator != 0
+    )
 
 
 @dataclass
@@ -148,7 +167,7 @@ def _band(where: str, raw: Any) -> tuple[float | None, float | None]:
 
 
 def _check(where: str, raw: Mapping[str, Any], arms: Mapping[str, Any], baseline: str) -> Check:
-    unknown = set(raw) - {"metric", "arm", "contrast", "stat", "band", "why", "tiers"}
+    unknown = set(raw) - {"metric", "arm", "contrast", "stat", "band", "why", "tiers", "per"}
     if unknown:
         raise _fail(f"{where}.{sorted(unknown)[0]}", raw[sorted(unknown)[0]], "no such key")
     if "metric" not in raw or "band" not in raw:
@@ -178,6 +197,7 @@ def _check(where: str, raw: Mapping[str, Any], arms: Mapping[str, Any], baseline
         band=_band(f"{where}.band", raw["band"]),
         why=str(raw.get("why", "")),
         tiers=tiers,
+        per=None if raw.get("per") is None else str(raw["per"]),
     )
 
 

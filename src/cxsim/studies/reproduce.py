@@ -53,8 +53,9 @@ def evaluate(
     """Each check of a tier: mean contrast, its CI over replications, band, pass or fail."""
     rows = []
     for check in (c for c in exp.checks if tier in c.tiers):
-        if check.metric not in outcomes.columns:
-            raise KeyError(f"{exp.name}: no outcome {check.metric!r}")
+        for metric in check.outcomes():
+            if metric not in outcomes.columns:
+                raise KeyError(f"{exp.name}: no outcome {metric!r}")
         value, low, high = mean_ci(check.values(outcomes), level)
         rows.append(
             {
