@@ -299,12 +299,12 @@ class Waits:
         if asking.size == 0:
             return resolved, gave_up
         t = self.table
-        answered = self._among(t.customer, resolved)
+        rows = np.flatnonzero(self._among(t.customer, resolved))  # the answered waits
         rng = np.random.Generator(np.random.PCG64(int(self._seeds[0])))
-        true = answered & (customer_uniforms(rng, t.customer) < self._truth(t.touchpoint))
-        generic = self.updates.news_day(day, t.last_news, Sent(answered, true))
-        t.last_news = generic
-        t.told |= true & t.slipped
+        true = customer_uniforms(rng, t.customer[rows]) < self._truth(t.touchpoint[rows])
+        answer = Sent(np.ones(rows.size, dtype=bool), true)
+        t.last_news[rows] = self.updates.news_day(day, t.last_news[rows], answer)
+        t.told[rows] |= true & t.slipped[rows]
         self.customers.attempts[asking] = 0  # a later problem's first contact is a first
         return (
             resolved[~self._among(resolved, asking)],
