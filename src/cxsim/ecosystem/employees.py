@@ -90,6 +90,7 @@ class Workforce:
         self.tenure_days[:] = 365.0  # the initial staff are not new
         self.hires_today = 0
         self.quits_today = 0
+        self.quit_chance_today = 0.0
         self.utilisation = 0.0
         """Share of today's minutes on duty that the contacts took (set by the queues)."""
 
@@ -297,8 +298,11 @@ class Workforce:
         hazard = (cfg.attrition_per_year / 365.0) * np.exp(
             cfg.attrition_dissatisfaction * (cfg.satisfaction_reference - self.satisfaction)
         )
-        stay = self.rng.random(self.size) >= -np.expm1(-hazard)
+        chance = -np.expm1(-hazard)
+        stay = self.rng.random(self.size) >= chance
         self.quits_today = int(self.size - stay.sum())
+        # the chance itself, not a count of a few quits, is what a comparison can see
+        self.quit_chance_today = float(chance.mean()) if self.size else 0.0
         self._keep(stay)
         self.hires_today = 0
         if day % cfg.review_days == 0 or self.size == 0:

@@ -255,6 +255,11 @@ TABLE: tuple[Metric, ...] = (
     ),
     Metric("employee_quits", "employees who left", lambda d: d.workforce.quits_today),
     Metric(
+        "employee_quit_chance",
+        "mean chance an employee leaves today (attrition hazard: satisfaction, stress)",
+        lambda d: d.workforce.quit_chance_today,
+    ),
+    Metric(
         "incentive_pressure",
         "share of pay riding on the incentive scheme's KPIs (0-1)",
         lambda d: d.pay_pressure,

@@ -80,6 +80,7 @@ def summarise(
         "employee_stress": float(metrics["employee_stress"].mean()),
         "employee_service_score": float(metrics["employee_service_score"].mean()),
         "employee_quits": int(metrics["employee_quits"].sum()),
+        "employee_attrition_rate": 365.0 * float(metrics["employee_quit_chance"].mean()),
         "escalations": int(metrics["escalations"].sum()),
         "root_cause_fixes": int(metrics["root_cause_fixes"].sum()),
         "revenue": float(metrics["revenue"].sum()),
