@@ -100,11 +100,13 @@ def test_the_table_carries_rows_and_hands_back_those_taken():
     rows["customer"] = np.array([7, 8, 9])
     rows["due"] = np.array([3, 1, 5])
     table.add(rows)
-    taken = table.take(table.due <= 3, stay=np.array([True, True, True]))
+    active = np.ones(10, dtype=bool)
+    taken = table.take(3, active)
     assert list(taken["customer"]) == [7, 8] and list(table.customer) == [9]
-    table.add(rows)  # 9, 7, 8, 9; those who left are neither taken nor kept
-    taken = table.take(table.due <= 3, stay=np.array([False, True, False, True]))
-    assert list(taken["customer"]) == [7] and list(table.customer) == [9]
+    active[8] = False  # 9, then 7, 8, 9 coming in: those who left are neither taken nor kept
+    taken = table.take(4, active, incoming=rows)
+    assert list(taken["customer"]) == [7] and list(table.customer) == [9, 9]
+    assert list(table.due) == [5, 5] and table.due.dtype == np.int32
 
 
 @settings(max_examples=40, deadline=None)

@@ -233,7 +233,8 @@ class CustomerPopulation:
         self.peak[idx] = update_peak(self.peak[idx], self.moments[idx], value)
         self.end[idx] = value
         self.moments[idx] += 1
-        self.must_be_failed[idx] |= must_be_failed
+        if must_be_failed.any():  # most moments fail nothing: spare the scattered write
+            self.must_be_failed[idx] |= must_be_failed
 
     def close_journeys(self, idx: np.ndarray) -> np.ndarray:
         """End the journeys of ``idx``; remembered experiences move attitudes.

@@ -75,19 +75,41 @@ class WaitingTable:
             column = np.asarray(rows[name], dtype=dtype)
             setattr(self, name, np.concatenate([getattr(self, name), column]))
 
-    def take(self, mask: np.ndarray, stay: np.ndarray) -> dict[str, np.ndarray]:
-        """Remove the rows of ``mask`` and return them as columns; drop rows not in ``stay``.
+    def take(
+        self, day: int, active: np.ndarray, incoming: dict[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Remove the rows due by ``day`` and return them as columns; drop those who left.
 
-        One pass over the table for both: each column is indexed once by each set of rows.
+        Args:
+            day: Rows due on or before this day are taken.
+            active: Whether each customer is still a customer (a leaver ends its wait).
+            incoming: Rows to append first, as columns (today's orders): appended and
+                sorted out in the same copy of each column, not in two.
         """
-        taken = np.flatnonzero(mask & stay)
-        kept = np.flatnonzero(stay & ~mask)
+        parts = [{name: getattr(self, name) for name in _COLUMNS}]
+        if incoming is not None:
+            parts.append({k: np.asarray(incoming[k], dtype=t) for k, t in _COLUMNS.items()})
+        taken, kept = [], []
+        for part in parts:
+            due, stay = part["due"] <= day, active[part["customer"]]
+            taken.append(np.flatnonzero(due & stay))
+            kept.append(np.flatnonzero(stay & ~due))
         rows = {}
-        for name in _COLUMNS:
-            column = getattr(self, name)
-            rows[name] = column[taken]
-            setattr(self, name, column[kept])
+        for name, dtype in _COLUMNS.items():
+            columns = [part[name] for part in parts]
+            rows[name] = _gather(columns, taken, dtype)
+            setattr(self, name, _gather(columns, kept, dtype))
         return rows
+
+
+def _gather(columns: list[np.ndarray], picks: list[np.ndarray], dtype: type) -> np.ndarray:
+    """The picked rows of each column, one after another, in one new array."""
+    out = np.empty(sum(pick.size for pick in picks), dtype=dtype)
+    start = 0
+    for column, pick in zip(columns, picks, strict=True):
+        np.take(column, pick, out=out[start : start + pick.size])
+        start += pick.size
+    return out
 
 
 def anxiety(
@@ -210,12 +232,12 @@ class Waits:
         self.updates.begin_day()
         # seeds of the draws made after the contact centre's (answers, repairs, refunds)
         self._seeds = rng.integers(0, 2**63, size=2)
+        orders = None
         if self.deliveries_wait:
             rows = self.lead_times.dispatch(day, rng, buyers, c.segment[buyers])
-            t.add({**rows, "order_system": c.last_system[buyers]})
+            orders = {**rows, "order_system": c.last_system[buyers]}
             self._count(np.zeros(buyers.size, dtype=int), bought)
-        # a customer who left ends its wait
-        arriving = t.take(t.due <= day, stay=c.active[t.customer])
+        arriving = t.take(day, c.active, incoming=orders)
         delivery = arriving["stage"] == STAGES.index("delivery")
         delivered, tp = arriving["customer"][delivery], arriving["touchpoint"][delivery]
         # a promised date passed is a broken promise, whatever made the order late
