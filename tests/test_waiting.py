@@ -15,7 +15,8 @@ from cxsim.config import ConfigError, load_config
 from cxsim.config.waiting_schema import ProgressUpdatesConfig, WaitingConfig
 from cxsim.ecosystem.lead_times import gamma_days, slip_days
 from cxsim.ecosystem.progress import ProgressUpdates
-from cxsim.ecosystem.waiting import WaitingTable, anxiety
+from cxsim.ecosystem.waiting import anxiety
+from cxsim.ecosystem.waiting_table import WaitingTable
 
 SEEDS = range(4)
 

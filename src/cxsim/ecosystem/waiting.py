@@ -3,9 +3,8 @@
 A journey stage may last days: an order's lead time (the company's part by kind of order,
 made-to-order or standard, plus the delivery partner's transit), or a repair or refund
 after a resolved issue. Customers in the middle of such a stage are rows of a column-wise
-table (:class:`WaitingTable`) that carries the wait across days: when it started, when it
-is due, the date promised, the last news, whether it slipped and whether the customer
-was told.
+table (:class:`~cxsim.ecosystem.waiting_table.WaitingTable`) that carries the wait
+across days.
 
 Each waiting day is judged like any moment (Maister 1985, "The psychology of waiting
 lines": unexplained, uncertain waits feel longer; anxiety makes them longer still):
@@ -36,80 +35,11 @@ from cxsim.ecosystem.interactions import Interactions
 from cxsim.ecosystem.lead_times import LeadTimes
 from cxsim.ecosystem.progress import ProgressUpdates, Sent
 from cxsim.ecosystem.touchpoints import TouchpointTable
+from cxsim.ecosystem.waiting_table import WaitingTable
 from cxsim.engine.luck import customer_uniforms
 
 MAX_JOURNEY_DAYS = 60
 """Days of a journey the time profile tells apart; later days share the last bin."""
-
-_COLUMNS: dict[str, type] = {
-    "customer": np.int64,
-    "stage": np.int8,
-    "touchpoint": np.int16,  # the delivery touchpoint; -1 for a repair or refund
-    "order_system": np.int16,  # where the order was placed: its context lives there
-    "start": np.int32,
-    "due": np.int32,
-    "target": np.int32,  # the promised day, or the expected one when nothing was promised
-    "expected": np.float64,  # days the customer expects to wait (>= 1)
-    "promised": np.bool_,
-    "last_news": np.float64,
-    "slipped": np.bool_,
-    "told": np.bool_,  # the customer knows of the slip (a true update, a warning, an answer)
-}
-
-
-class WaitingTable:
-    """Journeys in progress across days, one row per waiting customer, stored by column."""
-
-    def __init__(self) -> None:
-        for name, dtype in _COLUMNS.items():
-            setattr(self, name, np.empty(0, dtype=dtype))
-
-    @property
-    def size(self) -> int:
-        """Rows (customers waiting)."""
-        return int(self.customer.size)
-
-    def add(self, rows: dict[str, np.ndarray]) -> None:
-        """Append rows given as columns."""
-        for name, dtype in _COLUMNS.items():
-            column = np.asarray(rows[name], dtype=dtype)
-            setattr(self, name, np.concatenate([getattr(self, name), column]))
-
-    def take(
-        self, day: int, active: np.ndarray, incoming: dict[str, np.ndarray] | None = None
-    ) -> dict[str, np.ndarray]:
-        """Remove the rows due by ``day`` and return them as columns; drop those who left.
-
-        Args:
-            day: Rows due on or before this day are taken.
-            active: Whether each customer is still a customer (a leaver ends its wait).
-            incoming: Rows to append first, as columns (today's orders): appended and
-                sorted out in the same copy of each column, not in two.
-        """
-        parts = [{name: getattr(self, name) for name in _COLUMNS}]
-        if incoming is not None:
-            parts.append({k: np.asarray(incoming[k], dtype=t) for k, t in _COLUMNS.items()})
-        taken, kept = [], []
-        for part in parts:
-            due, stay = part["due"] <= day, active[part["customer"]]
-            taken.append(np.flatnonzero(due & stay))
-            kept.append(np.flatnonzero(stay & ~due))
-        rows = {}
-        for name, dtype in _COLUMNS.items():
-            columns = [part[name] for part in parts]
-            rows[name] = _gather(columns, taken, dtype)
-            setattr(self, name, _gather(columns, kept, dtype))
-        return rows
-
-
-def _gather(columns: list[np.ndarray], picks: list[np.ndarray], dtype: type) -> np.ndarray:
-    """The picked rows of each column, one after another, in one new array."""
-    out = np.empty(sum(pick.size for pick in picks), dtype=dtype)
-    start = 0
-    for column, pick in zip(columns, picks, strict=True):
-        np.take(column, pick, out=out[start : start + pick.size])
-        start += pick.size
-    return out
 
 
 def anxiety(
