@@ -375,3 +375,44 @@ def test_scatter_add_kernel_matches_add_at():
     np.add.at(expected, index, values)
     compiled_network.scatter_add(target, index, values)
     np.testing.assert_array_equal(target, expected)
+
+
+# --- waits --------------------------------------------------------------------------------
+
+
+def test_waiting_judge_kernel_matches_numpy(monkeypatch):
+    """A waiting day judged: anxiety, anxious moments, the stage and time-profile sums.
+
+    Some customers wait twice (an order and a refund), some had news today (no anxiety),
+    some were told of their slip: the compiled loop updates memory as numpy's scattered
+    writes do (from the day's old state, the last row winning).
+    """
+    model = _model("customers.waiting.uncertainty=0.43", "customers.waiting.anxiety_weight=0.29")
+    waits = model.journeys.waits
+    t, rng = waits.table, np.random.default_rng(11)
+    assert t.size > 50
+    twice = {name: getattr(t, name)[: t.size // 3].copy() for name in t.__dict__}
+    twice["start"] -= 2
+    t.add(twice)
+    day = int(t.start.max()) + 5
+    t.last_news = np.where(rng.random(t.size) < 0.2, float(day), t.last_news - 1.5)
+    t.told = rng.random(t.size) < 0.5
+    t.promised = rng.random(t.size) < 0.5
+    t.target = (day - rng.integers(-3, 4, t.size)).astype(t.target.dtype)
+    _scramble(model.customers, seed=12)
+
+    def judge(population):
+        copied = copy.deepcopy(waits)
+        copied.customers, copied._day = population, day
+        use = compiled.enabled(population.n)
+        worry = copied._judge(day) if use else copied._judge_numpy(day)
+        return worry, copied.profile, copied.interactions.activity
+
+    runs = _twins(monkeypatch, model.customers, judge)
+    ((worry, profile, activity), judged), ((expected, numpy_profile, tallies), numpy) = runs
+    np.testing.assert_array_equal(worry, expected)
+    np.testing.assert_array_equal(profile, numpy_profile)
+    _assert_same_columns(judged, numpy)
+    for name in ("stage_value", "stage_moments"):
+        np.testing.assert_array_equal(getattr(activity, name), getattr(tallies, name))
+    assert (expected == 0).any() and (expected > 0).any()

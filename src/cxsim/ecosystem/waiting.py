@@ -36,6 +36,8 @@ from cxsim.ecosystem.lead_times import LeadTimes
 from cxsim.ecosystem.progress import ProgressUpdates, Sent
 from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.ecosystem.waiting_table import WaitingTable
+from cxsim.engine import compiled
+from cxsim.engine.kernels import waiting as compiled_waiting
 from cxsim.engine.luck import customer_uniforms
 
 MAX_JOURNEY_DAYS = 60
@@ -198,6 +200,16 @@ class Waits:
         )
         t.told |= sent.true & t.slipped  # a true update tells of the slip
         t.last_news = self.updates.news_day(day, t.last_news, sent)
+        worry = self._judge(day) if compiled.enabled(self.customers.n) else self._judge_numpy(day)
+        self._worry = worry
+        act = self.interactions.activity
+        act.anxiety_sum += float(worry.sum())
+        act.updates_sent += self.updates.sent_today
+        act.updates_true += self.updates.true_today
+
+    def _judge_numpy(self, day: int) -> np.ndarray:
+        """Each waiting row's anxiety today, an anxious day a moment; the time profile."""
+        t, ex = self.table, self.cfg.experience
         worry = anxiety(
             day - t.last_news,
             np.maximum(day - t.target, 0).astype(float),
@@ -210,14 +222,33 @@ class Waits:
         )
         anxious = np.flatnonzero(worry > 0)
         self._moments(anxious, -self.waiting.anxiety_weight * worry[anxious])
-        self._worry = worry
-        act = self.interactions.activity
-        act.anxiety_sum += float(worry.sum())
-        act.updates_sent += self.updates.sent_today
-        act.updates_true += self.updates.true_today
-        bins = np.minimum(elapsed, MAX_JOURNEY_DAYS)
+        bins = np.minimum(day - t.start, MAX_JOURNEY_DAYS)
         self.profile[2] += np.bincount(bins, worry, MAX_JOURNEY_DAYS + 1)
         self.profile[3] += np.bincount(bins, minlength=MAX_JOURNEY_DAYS + 1)
+        return worry
+
+    def _judge(self, day: int) -> np.ndarray:
+        """:meth:`_judge_numpy` in one compiled visit per row (same numbers)."""
+        t, c, ex = self.table, self.customers, self.cfg.experience
+        rows = compiled_waiting.WaitingRows(
+            t.customer, t.stage, t.start, t.target, t.expected, t.promised, t.told, t.last_news
+        )
+        worrying = compiled_waiting.Worrying(
+            uncertainty=self.waiting.uncertainty,
+            loss_aversion=ex.loss_aversion,
+            kept=1.0 - ex.notice_relief,
+            weight=self.waiting.anxiety_weight,
+        )
+        sums = compiled_waiting.DaySums(
+            *np.zeros((2, len(STAGES))), *np.zeros((4, MAX_JOURNEY_DAYS + 1))
+        )
+        memory = compiled_waiting.Memory(c.peak, c.end, c.moments)
+        worry = compiled_waiting.judge(day, rows, memory, worrying, sums)
+        act = self.interactions.activity
+        act.stage_value += sums.stage_value
+        act.stage_moments += sums.stage_moments
+        self.profile[:4] += np.stack(sums[2:])
+        return worry
 
     def _ask(self, day: int, rng: np.random.Generator) -> np.ndarray:
         """Customers who contact support to ask where their order is (failure demand)."""

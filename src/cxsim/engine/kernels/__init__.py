@@ -11,8 +11,9 @@ One module per domain, beside the rules it twins: :mod:`.experience` (a moment l
 :mod:`.journeys` (starting, beginning and closing journeys, channel choice),
 :mod:`.customers` (likelihood to recommend, engagement drift, the active customers'
 sums), :mod:`.churn` (the log hazard ratio, the leavers), :mod:`.word_of_mouth`
-(voices) and :mod:`.network` (the tie matrix, hearsay). Parameters come in named
-records (``typing.NamedTuple``, which numba passes as typed tuples), so a value cannot
-land in another's place. Each kernel runs only where its numpy twin's owner says so
-(:func:`cxsim.engine.compiled.enabled`); numba is optional (``pip install cxsim[fast]``).
+(voices), :mod:`.network` (the tie matrix, hearsay) and :mod:`.waiting` (a waiting day
+judged). Parameters come in named records (``typing.NamedTuple``, which numba passes
+as typed tuples), so a value cannot land in another's place. Each kernel runs only
+where its numpy twin's owner says so (:func:`cxsim.engine.compiled.enabled`); numba is
+optional (``pip install cxsim[fast]``).
 """
