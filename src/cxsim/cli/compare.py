@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 
 from cxsim.cli.common import config_errors, split_overrides
+from cxsim.outputs.tables import format_money
+from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import run_scenarios
+
+MONEY_WORDS = ("profit", "revenue", "cost", "spend", "npv", "investment", "value")
+"""Outcomes whose names say they are money: printed in the currency."""
 
 
 def main(argv: list[str]) -> None:
@@ -46,10 +55,39 @@ def main(argv: list[str]) -> None:
             progress=sys.stderr.isatty(),
         )
         out = runs.write(args.out, args.metrics)
-    table = runs.effects(args.metrics or ["churned", "nps_true_last30", "profit"])
+    table = runs.effects(args.metrics or ["churned", "nps_true_last30", "profit", *MONEY])
     for row in table[table["scenario"] != args.baseline].itertuples():
-        print(
-            f"{row.scenario:>20} {row.metric:>20}: {row.diff:+12.4g} "
-            f"(95% CI {row.diff_ci_low:+.4g} to {row.diff_ci_high:+.4g}; {row.pct:+.1f}%)"
-        )
+        print(f"{row.scenario:>20} {row.metric:>20}: {describe(row, runs.currency)}")
     print(f"cxsim: {len(runs.seeds)} replications per scenario; results in {out}")
+
+
+def describe(row: Any, currency: str) -> str:
+    """One effect as a person reads it: the difference, its 95% CI, the relative change."""
+    if row.metric == "payback_day":
+        if np.isinf(row.diff) and np.isinf(row.diff_ci_low):
+            return "does not pay back within the run"
+        return f"pays back on {_day(row.diff)}{_interval(row, _day)}"
+    if row.metric == "roi":
+        if np.isnan(row.diff):
+            return "n/a (nothing invested)"
+        return f"{row.diff:+.2f} per unit invested" + _interval(row, lambda v: f"{v:+.2f}")
+    if any(word in row.metric for word in MONEY_WORDS):
+        shown = format_money
+        text = format_money(row.diff, currency) + _interval(row, lambda v: shown(v, currency))
+    else:
+        text = f"{row.diff:+.4g}" + _interval(row, lambda v: f"{v:+.4g}")
+    if row.metric in MONEY or not np.isfinite(row.pct):
+        return text
+    return f"{text}; {row.pct:+.1f}%"
+
+
+def _interval(row: Any, shown: Callable[[float], str]) -> str:
+    if row.replications < 2:
+        return " (no CI from 1 replication)"
+    return f" (95% CI {shown(row.diff_ci_low)} to {shown(row.diff_ci_high)})"
+
+
+def _day(value: float) -> str:
+    if np.isnan(value):
+        return "n/a"
+    return "beyond the run" if np.isinf(value) else f"day {value:.0f}"

@@ -263,6 +263,8 @@ class TouchpointConfig:
 class FinanceConfig:
     """Money: revenue from active customers and the costs of running the ecosystem."""
 
+    currency: str = "EUR"
+    """The unit every money figure is in (labels only: nothing is converted)."""
     engagement_spend: float = nonneg(0.5)
     """Relative extra spend per unit of engagement above its reference."""
     marketing_share: float = prob(0.08)

@@ -48,6 +48,8 @@ class Day:
     revenue: float
     attitudes: dict[str, float]
     cost_to_serve: float
+    programme_cost: float
+    """The levers' own spend, part of ``cost_to_serve``."""
     acquisition_spend: float
     cost_of_sales: float
     overhead: float
@@ -364,6 +366,12 @@ TABLE: tuple[Metric, ...] = (
         "cost_to_serve",
         "workforce, hiring, systems, partner, programme and progress-update costs",
         lambda d: d.cost_to_serve,
+    ),
+    Metric(
+        "programme_cost",
+        "the levers' spend (CX team, training, culture, trait hiring, enabling conditions, "
+        "progress updates), part of cost_to_serve: the investment a comparison prices",
+        lambda d: d.programme_cost,
     ),
     Metric("acquisition_spend", "marketing and acquisition costs", lambda d: d.acquisition_spend),
     Metric("cost_of_sales", "goods sold and payment fees", lambda d: d.cost_of_sales),

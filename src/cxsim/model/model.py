@@ -203,6 +203,8 @@ class CXEcosystemModel(mesa.Model):
             cfg.finance.engagement_spend, cfg.customers.churn.engagement_reference
         )
         revenue *= 1.0 + self.levers.price_change
+        programmes = org.daily_cost(self.levers, wf, cfg.customers.n)
+        messages = self.journeys.waits.updates.cost_today()
         return Day(
             active_at_start=active_at_start,
             active=n_active,
@@ -222,9 +224,10 @@ class CXEcosystemModel(mesa.Model):
                 wf.cost_today(),
                 self.environment.cost_per_day,
                 (p.cost_today() for p in self.partners),
-                org.daily_cost(self.levers, wf, cfg.customers.n),
-                self.journeys.waits.updates.cost_today(),
+                programmes,
+                messages,
             ),
+            programme_cost=programmes + messages,
             acquisition_spend=acquisition_spend(cfg.finance, revenue, acquired),
             cost_of_sales=cost_of_sales(cfg.finance, revenue),
             overhead=overhead_per_day(cfg.finance, cfg.customers.n),

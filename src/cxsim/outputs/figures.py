@@ -15,9 +15,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from cxsim.config import CHURN_CAUSES, STAGES
 from cxsim.outputs.stats import mean_ci
+from cxsim.outputs.tables import format_money
 
 PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Customers", ("active_customers",), "customers"),
@@ -109,6 +111,60 @@ def plot_effects(
     for ax in list(axes.flat)[len(metrics) :]:
         ax.axis("off")
     fig.suptitle("Effects vs baseline (paired replications, common random numbers)")
+    return _finish(fig, path)
+
+
+def plot_profit_bridge(
+    bridge: pd.DataFrame, currency: str = "EUR", path: str | Path | None = None
+) -> Figure:
+    """Each scenario's profit difference as a waterfall of its sources, with 95% CIs.
+
+    Args:
+        bridge: Table of :func:`cxsim.studies.money.profit_bridge` (``scenario``, ``item``,
+            ``mean``, ``ci_low``, ``ci_high``; the last item of each scenario is the total).
+        currency: The unit of the money axis.
+        path: Where to save a PNG, if given.
+    """
+    scenarios = list(dict.fromkeys(bridge["scenario"]))
+    fig, axes = plt.subplots(
+        len(scenarios),
+        1,
+        figsize=(10, 0.8 + 3.6 * len(scenarios)),
+        squeeze=False,
+        constrained_layout=True,
+    )
+    for ax, name in zip(axes[:, 0], scenarios, strict=True):
+        t = bridge[bridge["scenario"] == name]
+        steps, total = t.iloc[:-1], t.iloc[-1]
+        ends = np.cumsum(steps["mean"].to_numpy())
+        starts = ends - steps["mean"].to_numpy()
+        x = np.arange(len(t))
+        colours = ["tab:green" if v >= 0 else "tab:red" for v in steps["mean"]]
+        ax.bar(x[:-1], steps["mean"], bottom=starts, color=colours, alpha=0.85)
+        ax.bar(x[-1], total["mean"], color="tab:blue", alpha=0.85)
+        # each step's interval, drawn where the step ends
+        tops = np.append(ends, total["mean"])
+        err = np.vstack([t["mean"] - t["ci_low"], t["ci_high"] - t["mean"]])
+        ax.errorbar(x, tops, yerr=err, fmt="none", ecolor="black", capsize=3, lw=1)
+        # labels clear of the interval: above it for a gain, below it for a loss
+        clear = np.where(t["mean"] >= 0, tops + err[1], tops - err[0])
+        for xi, top, value in zip(x, clear, t["mean"], strict=True):
+            ax.annotate(
+                format_money(value, "").strip(),
+                (xi, top),
+                textcoords="offset points",
+                xytext=(0, 6 if value >= 0 else -12),
+                ha="center",
+                fontsize="small",
+            )
+        ax.set_xticks(x, [str(item) for item in t["item"]], rotation=20, ha="right")
+        ax.axhline(0, color="black", lw=0.8)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_ylabel(f"difference to baseline ({currency})")
+        ax.set_title(f"{name}: profit over the run against the baseline")
+        ax.margins(y=0.15)  # room for the labels beyond the intervals
+        ax.grid(axis="y", alpha=0.3)
+    fig.suptitle("Where the profit difference comes from (mean of paired replications, 95% CI)")
     return _finish(fig, path)
 
 

@@ -1,9 +1,11 @@
-"""Run summaries as table rows: nested entries flattened into columns."""
+"""Run summaries as table rows (nested entries flattened into columns); money as read."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from typing import Any
+
+import numpy as np
 
 
 def flat_summary(summary: Mapping[str, Any], drop: Collection[str] = ()) -> dict[str, Any]:
@@ -24,3 +26,15 @@ def flat_summary(summary: Mapping[str, Any], drop: Collection[str] = ()) -> dict
         elif key not in drop:
             flat[key] = value
     return flat
+
+
+def format_money(value: float, currency: str, signed: bool = True) -> str:
+    """Money as a person reads it: whole units with thousands separators and the currency.
+
+    Example:
+        >>> format_money(36050.4, "EUR"), format_money(-1234567.0, "EUR", signed=False)
+        ('+36,050 EUR', '-1,234,567 EUR')
+    """
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:{'+' if signed else ''},.0f} {currency}"

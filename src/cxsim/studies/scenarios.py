@@ -21,6 +21,7 @@ from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import run
+from cxsim.studies.money import MONEY, money_effects, profit_bridge
 from cxsim.studies.runner import execute
 
 NOT_OUTCOMES = ("seed", "days", "customers_initial")
@@ -56,6 +57,8 @@ class ScenarioRuns:
             daily metric.
         event_days: First and last day on which any scenario has an event (None if no
             scenario has one): the window the journey map looks at by default.
+        discount_rate: The baseline's yearly discount rate (``finance``), for the NPVs.
+        currency: The baseline's currency (``finance.currency``), for labels.
     """
 
     scenarios: dict[str, list[str]]
@@ -64,6 +67,8 @@ class ScenarioRuns:
     summaries: pd.DataFrame
     daily: pd.DataFrame = field(repr=False)
     event_days: tuple[int, int] | None = None
+    discount_rate: float = 0.1
+    currency: str = "EUR"
 
     def effects(self, metrics: Sequence[str] | None = None, level: float = 0.95) -> pd.DataFrame:
         """Tidy table of each scenario's outcomes and its differences to the baseline.
@@ -76,13 +81,18 @@ class ScenarioRuns:
             One row per scenario and metric: ``mean``, ``ci_low``, ``ci_high`` over
             replications; ``diff``, ``diff_ci_low``, ``diff_ci_high`` of the paired
             differences to the baseline; ``pct``, ``pct_ci_low``, ``pct_ci_high`` of the
-            paired relative differences (in %); ``replications``.
+            paired relative differences (in %); ``replications``. Each scenario but
+            the baseline also has the money measures of :data:`cxsim.studies.money.MONEY`
+            (investment, ROI, NPVs, payback day: see :func:`cxsim.studies.money.money_effects`)
+            unless ``metrics`` leaves them out.
         """
         s = self.summaries.set_index(["scenario", "replication"]).sort_index()
-        metrics = list(metrics or [c for c in s.columns if c != "seed"])
+        money = [m for m in MONEY if metrics is None or m in metrics]
+        metrics = [m for m in metrics or [c for c in s.columns if c != "seed"] if m not in MONEY]
         unknown = sorted(set(metrics) - set(s.columns))
         if unknown:
-            raise KeyError(f"unknown metrics {unknown}; available: {sorted(s.columns)}")
+            available = sorted([*s.columns, *MONEY])
+            raise KeyError(f"unknown metrics {unknown}; available: {available}")
         base = s.loc[self.baseline]
         rows = []
         for name in self.scenarios:
@@ -109,7 +119,15 @@ class ScenarioRuns:
                         "replications": len(values),
                     }
                 )
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        if not money or len(self.scenarios) < 2:
+            return table
+        priced = money_effects(self.daily, self.baseline, self.discount_rate)
+        return pd.concat([table, priced[priced["metric"].isin(money)]], ignore_index=True)
+
+    def bridge(self) -> pd.DataFrame:
+        """Each scenario's profit difference split into its sources (``profit_bridge``)."""
+        return profit_bridge(self.daily, self.baseline)
 
     def write(self, out_dir: str | Path, metrics: Sequence[str] | None = None) -> Path:
         """Write the effects table (CSV, Parquet), the runs and the figures to ``out_dir``.
@@ -128,6 +146,10 @@ class ScenarioRuns:
             plots.plot_effects(effects, shown, staging / "effects.png")
             plots.plot_scenarios_over_time(self.daily, plots.KEY_DAILY, staging / "over_time.png")
             plots.plot_journey_map(self.daily, self.event_days, staging / "journey_map.png")
+            if len(self.scenarios) > 1:
+                bridge = self.bridge()
+                bridge.to_csv(staging / "profit_bridge.csv", index=False)
+                plots.plot_profit_bridge(bridge, self.currency, staging / "profit_bridge.png")
             effects.to_csv(staging / "effects.csv", index=False)
 
         return publish(Path(out_dir), write, marker="effects.csv")
@@ -194,7 +216,17 @@ def run_scenarios(
     )
     front = ["scenario", "replication", "day"]
     daily = daily[front + [c for c in daily.columns if c not in front]]
-    return ScenarioRuns(named, seeds, baseline, summaries, daily, event_days)
+    finance = configs[list(named).index(baseline)].finance
+    return ScenarioRuns(
+        named,
+        seeds,
+        baseline,
+        summaries,
+        daily,
+        event_days,
+        discount_rate=finance.discount_rate_per_year,
+        currency=finance.currency,
+    )
 
 
 def compare(
