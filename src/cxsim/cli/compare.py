@@ -64,9 +64,9 @@ def main(argv: list[str]) -> None:
 def describe(row: Any, currency: str) -> str:
     """One effect as a person reads it: the difference, its 95% CI, the relative change."""
     if row.metric == "payback_day":
-        if np.isinf(row.diff) and np.isinf(row.diff_ci_low):
-            return "does not pay back within the run"
-        return f"pays back on {_day(row.diff)}{_interval(row, _day)}"
+        never = np.isinf(row.diff)
+        text = "does not pay back within the run" if never else f"pays back on {_day(row.diff)}"
+        return text if never and np.isinf(row.diff_ci_low) else text + _interval(row, _day)
     if row.metric == "roi":
         if np.isnan(row.diff):
             return "n/a (nothing invested)"

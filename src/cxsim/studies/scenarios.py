@@ -240,7 +240,11 @@ def compare(
     n_jobs: int | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
-    """Compare scenarios: each outcome's mean and 95% CI, and its difference to baseline.
+    """Compare scenarios: each outcome's mean and 95% CI, its difference to baseline, money.
+
+    Each scenario but the baseline is also priced against it: investment, ROI, NPV of the
+    run and with the customers' value beyond it, payback day
+    (:func:`cxsim.studies.money.money_effects`), as rows of the same table.
 
     Args:
         scenarios: Name -> Hydra overrides, or a list of names of ``configs/scenario``.
