@@ -1,12 +1,26 @@
-"""Shared helpers: small runs and paired comparisons with confidence intervals."""
+"""Shared helpers: small runs, paired comparisons with confidence intervals, the command."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from scipy import stats
 
 import cxsim
+
+
+@pytest.fixture
+def cxsim_command():
+    """Runs ``cxsim ARGS`` in a fresh process, as a user does (output captured as text)."""
+
+    def command(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        argv = [sys.executable, "-c", "from cxsim.cli import main; main()", *args]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+
+    return command
 
 
 def paired_effect(

@@ -1,8 +1,5 @@
 """What pays: investment, ROI, NPV, payback and the profit bridge against the baseline."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cxsim
+from cxsim.ecosystem.finance import daily_discount_rate
 from cxsim.outputs.tables import format_money
-from cxsim.studies.money import BRIDGE, daily_discount, money_effects, profit_bridge
+from cxsim.studies.money import BRIDGE, money_effects, profit_bridge
 
 DAYS = 20
 
@@ -91,7 +89,7 @@ def test_npv_discounts_the_daily_gain_and_adds_the_customers_kept():
     richer = _arm("richer", revenue=12.0)  # the same customers, each bringing more
     table = money_effects(pd.concat([base, richer]), "baseline", discount_rate=0.1)
     gain = (richer["profit"] - base["profit"]).to_numpy().reshape(3, DAYS)
-    d = daily_discount(0.1)
+    d = daily_discount_rate(0.1)
     discounted = gain @ (1 + d) ** -np.arange(1, DAYS + 1)
     assert _measure(table, "richer", "npv_run")["diff"] == pytest.approx(discounted.mean())
     # each remaining customer brings more after the run too: the NPV adds that value
@@ -132,29 +130,13 @@ def test_money_reads_as_a_person_would():
     assert format_money(float("nan"), "EUR") == "n/a"
 
 
-def test_compare_prices_each_scenario_and_draws_the_bridge(tmp_path):
+def test_compare_prices_each_scenario_and_draws_the_bridge(tmp_path, cxsim_command):
     """Through the command: money lines with CIs in the config's currency, the bridge."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from cxsim.cli import main; main()",
-            "compare",
-            "training=organisation.training=0.6",
-            "-r",
-            "3",
-            "-j",
-            "1",
-            "-o",
-            str(tmp_path / "c"),
-            "--",
-            "customers.n=400",
-            "days=40",
-            "finance.currency=GBP",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = cxsim_command(
+        "compare",
+        "training=organisation.training=0.6",
+        *("-r", "3", "-j", "1", "-o", str(tmp_path / "c")),
+        *("--", "customers.n=400", "days=40", "finance.currency=GBP"),
     )
     assert done.returncode == 0, done.stderr
     lines = {

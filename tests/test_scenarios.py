@@ -1,8 +1,5 @@
 """Scenario timelines and comparisons: the what-if answers strategists rely on."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -288,27 +285,12 @@ def test_compare_writes_table_and_figures(tmp_path):
     assert len(runs.daily) == 2 * 2 * 70
 
 
-def test_compare_command(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from cxsim.cli import main; main()",
-            "compare",
-            "web_outage",
-            "-r",
-            "2",
-            "-j",
-            "1",
-            "-o",
-            str(tmp_path / "c"),
-            "--",
-            "customers.n=300",
-            "days=65",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+def test_compare_command(tmp_path, cxsim_command):
+    done = cxsim_command(
+        "compare",
+        "web_outage",
+        *("-r", "2", "-j", "1", "-o", str(tmp_path / "c")),
+        *("--", "customers.n=300", "days=65"),
     )
     assert done.returncode == 0, done.stderr
     assert "web_outage" in done.stdout and "95% CI" in done.stdout

@@ -14,8 +14,8 @@ from cxsim.outputs.tables import format_money
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import run_scenarios
 
-MONEY_WORDS = ("profit", "revenue", "cost", "spend", "npv", "investment", "value")
-"""Outcomes whose names say they are money: printed in the currency."""
+MONEY_OUTCOMES = ("revenue", "cost", "profit", "clv", "investment", "npv_run", "npv")
+"""Outcomes that are money (not ``profit_margin``, a share): printed in the currency."""
 
 
 def main(argv: list[str]) -> None:
@@ -71,9 +71,10 @@ def describe(row: Any, currency: str) -> str:
         if np.isnan(row.diff):
             return "n/a (nothing invested)"
         return f"{row.diff:+.2f} per unit invested" + _interval(row, lambda v: f"{v:+.2f}")
-    if any(word in row.metric for word in MONEY_WORDS):
-        shown = format_money
-        text = format_money(row.diff, currency) + _interval(row, lambda v: shown(v, currency))
+    if row.metric in MONEY_OUTCOMES:
+        text = format_money(row.diff, currency) + _interval(
+            row, lambda v: format_money(v, currency)
+        )
     else:
         text = f"{row.diff:+.4g}" + _interval(row, lambda v: f"{v:+.4g}")
     if row.metric in MONEY or not np.isfinite(row.pct):

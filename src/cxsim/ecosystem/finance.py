@@ -57,6 +57,11 @@ def acquisition_spend(cfg: FinanceConfig, revenue: float, acquired: int) -> floa
     return cfg.marketing_share * revenue + acquired * cfg.acquisition_cost
 
 
+def daily_discount_rate(rate_per_year: float) -> float:
+    """The daily rate equivalent to ``rate_per_year``, compounded daily."""
+    return (1.0 + rate_per_year) ** (1.0 / 365.0) - 1.0
+
+
 def lifetime_value(
     margin: float, customer_days: float, churned: float, discount_rate_per_year: float
 ) -> float:
@@ -76,5 +81,5 @@ def lifetime_value(
         return 0.0
     m = margin / customer_days
     r = 1.0 - churned / customer_days
-    d = (1.0 + discount_rate_per_year) ** (1.0 / 365.0) - 1.0
+    d = daily_discount_rate(discount_rate_per_year)
     return m * (1.0 + d) / (1.0 + d - r)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxsim.ecosystem.finance import daily_discount_rate
 from cxsim.outputs.stats import mean_ci
 
 MONEY = ("investment", "roi", "npv_run", "npv", "payback_day")
@@ -53,11 +54,6 @@ _COLUMNS = (
 )
 
 
-def daily_discount(rate_per_year: float) -> float:
-    """The daily rate equivalent to ``rate_per_year``, compounded daily."""
-    return (1.0 + rate_per_year) ** (1.0 / 365.0) - 1.0
-
-
 def money_effects(
     daily: pd.DataFrame,
     baseline: str,
@@ -85,7 +81,7 @@ def money_effects(
     """
     arms = _arms(daily)
     base = arms[baseline]
-    d = daily_discount(discount_rate)
+    d = daily_discount_rate(discount_rate)
     days = base["profit"].shape[1]
     discount = (1.0 + d) ** -np.arange(1, days + 1, dtype=float)
     base_beyond = _value_beyond(base, d, window_days) * discount[-1]
@@ -182,7 +178,11 @@ def _arms(daily: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _value_beyond(arm: dict[str, np.ndarray], d: float, window_days: int) -> np.ndarray:
-    """Per replication, what the customers active at the end bring after the run."""
+    """Per replication, what the customers active at the end bring after the run.
+
+    The part of :func:`cxsim.ecosystem.finance.lifetime_value` after today:
+    ``m r / (1 + d - r)`` per customer.
+    """
     last = slice(-min(window_days, arm["profit"].shape[1]), None)
     customer_days = arm["active_customers"][:, last].sum(axis=1)
     margin = (
