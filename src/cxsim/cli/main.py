@@ -197,6 +197,7 @@ SUBCOMMANDS = (
     "sensitivity",
     "calibrate",
     "survival",
+    "optimise",
 )
 """``cxsim NAME ...`` runs ``main`` of ``cxsim.cli.NAME`` (``-`` as ``_``) with the rest.
 

@@ -36,6 +36,17 @@ def _job(overrides: list[str]) -> tuple[dict, pd.DataFrame]:
     return flat_summary(result.summary, drop=NOT_OUTCOMES), result.metrics
 
 
+def outcome_names(overrides: Sequence[str] = ()) -> list[str]:
+    """Every outcome a comparison reports: the summary's outcomes and the money measures.
+
+    Read off a probe of two days and 100 customers with the shared ``overrides`` (which
+    outcomes exist depends on the config: one set of queue outcomes per staffed channel),
+    so that a name can be checked before a study runs.
+    """
+    probe = run([*overrides, "days=2", "customers.n=100"])
+    return [*flat_summary(probe.summary, drop=(*NOT_OUTCOMES, "seed")), *MONEY]
+
+
 def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:
     """Scenario names to override lists; a bare name ``x`` means ``scenario=x``."""
     if isinstance(scenarios, Mapping):
