@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxsim.config import ConfigError
-from cxsim.studies.goals import parse_constraint, parse_objective
-from cxsim.studies.optimise import _front, optimise
+from cxsim.studies.goals import pareto_front, parse_constraint, parse_objective
+from cxsim.studies.optimise import optimise
 
 SMALL = ["customers.n=1000", "days=90"]
 
@@ -52,7 +52,7 @@ def test_the_front_holds_every_undominated_feasible_trial_and_nothing_else(point
     ]
     table = pd.DataFrame(points, columns=[goals[0].text, goals[1].text, "feasible"])
     signs = np.array([1 if up else -1 for up in maximise])
-    front = set(_front(table, goals))
+    front = set(pareto_front(table, goals))
     ok = table[table["feasible"]]
     for i, row in ok.iterrows():
         s = row[[g.text for g in goals]].to_numpy(float) * signs

@@ -198,6 +198,7 @@ SUBCOMMANDS = (
     "calibrate",
     "survival",
     "optimise",
+    "discover",
 )
 """``cxsim NAME ...`` runs ``main`` of ``cxsim.cli.NAME`` (``-`` as ``_``) with the rest.
 

@@ -67,3 +67,79 @@ def plot_search(
     if path is not None:
         save_figure(fig, path)
     return fig
+
+
+def plot_discovery(
+    cases: pd.DataFrame,
+    box: pd.DataFrame,
+    trajectory: pd.DataFrame,
+    question: str,
+    path: str | Path | None = None,
+) -> Figure:
+    """PRIM's trade-off of coverage and density, and the box over the cases it explains.
+
+    Args:
+        cases: One row per setting: the parameters, ``difference`` and ``wins``.
+        box: The box's restricted parameters (``parameter``, ``low``, ``high``).
+        trajectory: The peeling trajectory (``coverage``, ``density``, ``chosen``).
+        question: What a win is, for the title.
+        path: Where to save a PNG, if given.
+    """
+    fig, (trade, space) = plt.subplots(1, 2, figsize=(12, 5))
+    chosen = trajectory["chosen"].to_numpy(bool)
+    points = trade.scatter(
+        trajectory["coverage"], trajectory["density"], c=trajectory["restricted"], cmap="viridis"
+    )
+    fig.colorbar(points, ax=trade, label="parameters restricted")
+    trade.scatter(
+        trajectory.loc[chosen, "coverage"],
+        trajectory.loc[chosen, "density"],
+        s=200,
+        facecolors="none",
+        edgecolors="tab:red",
+        label="box reported",
+    )
+    trade.set_xlabel("coverage (share of the wins inside the box)")
+    trade.set_ylabel("density (share of the box that wins)")
+    trade.set_title("PRIM's peeling trajectory")
+    trade.legend(fontsize="small")
+    trade.grid(alpha=0.3)
+    wins = cases["wins"].to_numpy(bool)
+    names = list(box["parameter"][:2]) or [str(cases.columns[0])]  # no restriction: any axis
+    if len(names) == 2:
+        x, y = cases[names[0]], cases[names[1]]
+        ylabel = names[1]
+    else:
+        x, y = cases[names[0]], cases["difference"]
+        ylabel = "difference (policy - other)"
+    space.scatter(x[~wins], y[~wins], color="tab:grey", marker="x", label="policy does not win")
+    space.scatter(x[wins], y[wins], color="tab:green", label="policy wins")
+    lows, highs = box["low"].to_numpy(float), box["high"].to_numpy(float)
+    if box.empty:
+        pass
+    elif len(names) == 2:
+        space.add_patch(
+            plt.Rectangle(
+                (lows[0], lows[1]),
+                highs[0] - lows[0],
+                highs[1] - lows[1],
+                fill=False,
+                edgecolor="tab:red",
+                lw=2,
+                label="box",
+            )
+        )
+    else:
+        space.axvspan(lows[0], highs[0], color="tab:red", alpha=0.1, label="box")
+    space.set_xlabel(names[0])
+    space.set_ylabel(ylabel)
+    others = len(box) - len(names)
+    space.set_title(
+        "The box" + (f" (and {others} more restricted parameters)" if others > 0 else "")
+    )
+    space.legend(fontsize="small")
+    space.grid(alpha=0.3)
+    fig.suptitle(f"Where the policy has {question}")
+    if path is not None:
+        save_figure(fig, path)
+    return fig

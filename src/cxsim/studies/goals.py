@@ -15,6 +15,9 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from cxsim.config import ConfigError
 
 LOWER_IS_BETTER = (
@@ -147,3 +150,33 @@ def check_outcomes(names: Collection[str], known: Collection[str], what: str) ->
     for name in names:
         if name not in known:
             raise ConfigError(what, name, f"no such outcome; one of {', '.join(sorted(known))}")
+
+
+def _scores(table: pd.DataFrame, goals: list[Objective]) -> np.ndarray:
+    """Objective values with every objective turned into larger-is-better."""
+    signs = np.array([1.0 if g.maximise else -1.0 for g in goals])
+    return table[[g.text for g in goals]].to_numpy(dtype=float) * signs
+
+
+def pareto_front(table: pd.DataFrame, goals: list[Objective]) -> pd.Index:
+    """Index of the feasible trials no other feasible trial beats on every objective."""
+    feasible = table[table["feasible"]]
+    scores = _scores(feasible, goals)
+    beaten = [
+        bool(np.any(np.all(scores >= s, axis=1) & np.any(scores > s, axis=1))) for s in scores
+    ]
+    return feasible.index[~np.array(beaten, dtype=bool)]
+
+
+def finalists(table: pd.DataFrame, goals: list[Objective], top: int) -> list[int]:
+    """The best feasible trials (one objective), or up to ``top`` spread along the front."""
+    feasible = table[table["feasible"]]
+    if feasible.empty:
+        return []
+    if len(goals) == 1:
+        order = np.argsort(-_scores(feasible, goals)[:, 0], kind="stable")[:top]
+        return feasible["trial"].to_numpy()[order].tolist()
+    front = table.loc[pareto_front(table, goals)]
+    front = front.iloc[np.argsort(-_scores(front, goals)[:, 0], kind="stable")]
+    picks = np.unique(np.linspace(0, len(front) - 1, min(top, len(front))).round().astype(int))
+    return front["trial"].to_numpy()[picks].tolist()

@@ -28,7 +28,6 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from cxsim.config import ConfigError, CXSimConfig
@@ -38,9 +37,12 @@ from cxsim.studies.goals import (
     Constraint,
     Objective,
     check_outcomes,
+    finalists,
+    pareto_front,
     parse_constraint,
     parse_objective,
 )
+from cxsim.studies.money import MONEY
 from cxsim.studies.parameters import Parameter, check, get, parse
 from cxsim.studies.scenarios import ScenarioRuns, outcome_names, run_scenarios
 
@@ -154,7 +156,7 @@ def optimise(
     if not 1 <= len(goals) <= 2:
         raise ConfigError("objectives", len(goals), "give one objective, or two for a Pareto front")
     base = check(space, overrides)
-    known = outcome_names(overrides)
+    known = [*outcome_names(base), *MONEY]
     check_outcomes([m for g in goals for m in g.metrics], known, "objective")
     check_outcomes([c.metric for c in bounds], known, "constraint")
     if budget is not None:
@@ -165,10 +167,10 @@ def optimise(
     table = pd.DataFrame(rows)
     if len(goals) == 2:
         table["pareto"] = False
-        table.loc[_front(table, goals), "pareto"] = True
-    finalists = _finalists(table, goals, top)
-    table["finalist"] = table["trial"].isin(finalists)
-    final, best = search.reevaluate(table, finalists, final_replications)
+        table.loc[pareto_front(table, goals), "pareto"] = True
+    chosen = finalists(table, goals, top)
+    table["finalist"] = table["trial"].isin(chosen)
+    final, best = search.reevaluate(table, chosen, final_replications)
     return Optimisation(space, goals, bounds, table, final, best, base.finance.currency)
 
 
@@ -368,33 +370,3 @@ class _Search:
         score = {n: goal.value(means.loc[n]) for n in kept}
         best = (max if goal.maximise else min)(score, key=score.__getitem__)
         return final, dict(self.settings[best])
-
-
-def _scores(table: pd.DataFrame, goals: list[Objective]) -> np.ndarray:
-    """Objective values with every objective turned into larger-is-better."""
-    signs = np.array([1.0 if g.maximise else -1.0 for g in goals])
-    return table[[g.text for g in goals]].to_numpy(dtype=float) * signs
-
-
-def _front(table: pd.DataFrame, goals: list[Objective]) -> pd.Index:
-    """Index of the feasible trials no other feasible trial beats on every objective."""
-    feasible = table[table["feasible"]]
-    scores = _scores(feasible, goals)
-    beaten = [
-        bool(np.any(np.all(scores >= s, axis=1) & np.any(scores > s, axis=1))) for s in scores
-    ]
-    return feasible.index[~np.array(beaten, dtype=bool)]
-
-
-def _finalists(table: pd.DataFrame, goals: list[Objective], top: int) -> list[int]:
-    """The best feasible trials (one objective), or up to ``top`` spread along the front."""
-    feasible = table[table["feasible"]]
-    if feasible.empty:
-        return []
-    if len(goals) == 1:
-        order = np.argsort(-_scores(feasible, goals)[:, 0], kind="stable")[:top]
-        return feasible["trial"].to_numpy()[order].tolist()
-    front = table.loc[_front(table, goals)]
-    front = front.iloc[np.argsort(-_scores(front, goals)[:, 0], kind="stable")]
-    picks = np.unique(np.linspace(0, len(front) - 1, min(top, len(front))).round().astype(int))
-    return front["trial"].to_numpy()[picks].tolist()

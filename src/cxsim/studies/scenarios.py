@@ -11,16 +11,17 @@ their confidence intervals are much narrower than those of two independent means
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from cxsim.config import CXSimConfig
 from cxsim.config.compose import load_config
 from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.outputs.tables import flat_summary
-from cxsim.simulation import run
+from cxsim.simulation import run, simulate
 from cxsim.studies.money import MONEY, money_effects, profit_bridge
 from cxsim.studies.runner import execute
 
@@ -36,15 +37,14 @@ def _job(overrides: list[str]) -> tuple[dict, pd.DataFrame]:
     return flat_summary(result.summary, drop=NOT_OUTCOMES), result.metrics
 
 
-def outcome_names(overrides: Sequence[str] = ()) -> list[str]:
-    """Every outcome a comparison reports: the summary's outcomes and the money measures.
+def outcome_names(base: CXSimConfig) -> list[str]:
+    """Summary outcomes a run of ``base`` reports (from a one-day run of 100 customers).
 
-    Read off a probe of two days and 100 customers with the shared ``overrides`` (which
-    outcomes exist depends on the config: one set of queue outcomes per staffed channel),
-    so that a name can be checked before a study runs.
+    Which outcomes exist depends on the config (one set of queue outcomes per staffed
+    channel), so a study reads them off such a probe to check names before it runs.
     """
-    probe = run([*overrides, "days=2", "customers.n=100"])
-    return [*flat_summary(probe.summary, drop=(*NOT_OUTCOMES, "seed")), *MONEY]
+    tiny = replace(base, days=1, customers=replace(base.customers, n=min(base.customers.n, 100)))
+    return list(flat_summary(simulate(tiny).summary, NOT_OUTCOMES))
 
 
 def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:

@@ -30,7 +30,7 @@ from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import simulate
 from cxsim.studies.parameters import Parameter, apply, check, parse
 from cxsim.studies.runner import execute
-from cxsim.studies.scenarios import NOT_OUTCOMES
+from cxsim.studies.scenarios import NOT_OUTCOMES, outcome_names
 
 METHODS = ("sobol", "morris")
 
@@ -83,18 +83,12 @@ class SensitivityResult:
         return publish(Path(out_dir), write, marker="indices.csv")
 
 
-def _sample_job(payload: tuple[CXSimConfig, dict[str, float], list[int]]) -> dict[str, float]:
+def sample_job(payload: tuple[CXSimConfig, dict[str, float], list[int]]) -> dict[str, float]:
     """One sample: the summary outcomes averaged over the shared seeds (in a worker)."""
     base, values, seeds = payload
     cfg = apply(base, values)
     runs = [flat_summary(simulate(replace(cfg, seed=s)).summary, NOT_OUTCOMES) for s in seeds]
     return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
-
-
-def outcome_names(base: CXSimConfig) -> list[str]:
-    """Summary outcomes a sample can report (from a one-day run of a small population)."""
-    tiny = replace(base, days=1, customers=replace(base.customers, n=min(base.customers.n, 100)))
-    return list(flat_summary(simulate(tiny).summary, NOT_OUTCOMES))
 
 
 def _problem(parameters: Sequence[Parameter]) -> dict:
@@ -179,7 +173,7 @@ def sensitivity(
         i: (base, dict(zip(problem["names"], map(float, row), strict=True)), seeds)
         for i, row in enumerate(x)
     }
-    results = execute(jobs, _sample_job, n_jobs, progress, desc="cxsim sensitivity")
+    results = execute(jobs, sample_job, n_jobs, progress, desc="cxsim sensitivity")
     samples = pd.DataFrame(x, columns=problem["names"])
     for outcome in outcomes:
         samples[outcome] = [results[i][outcome] for i in range(len(x))]
