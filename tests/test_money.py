@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cxsim
+from cxsim.config import ConfigError
 from cxsim.ecosystem.finance import daily_discount_rate
 from cxsim.outputs.tables import format_money
-from cxsim.studies.money import BRIDGE, money_effects, profit_bridge
+from cxsim.studies.money import BRIDGE, money_effects, profit_bridge, value_of_a_point
 
 DAYS = 20
 
@@ -122,6 +123,39 @@ def test_investment_roi_and_payback():
             money_effects(pd.concat([base, _arm("x", replications=4)]), "baseline", 0.1), "x", "roi"
         )["diff"]
     )
+
+
+def _summaries(name, nps, churned):
+    return pd.DataFrame(
+        {"scenario": name, "replication": range(len(nps)), "nps": nps, "churned": churned}
+    )
+
+
+def test_a_point_is_valued_by_the_money_it_moves_before_the_lever_costs():
+    base = _arm("baseline", replications=4)
+    kept = _arm("kept", replications=4, churn=0.5, programme=20.0)  # a paid lever
+    daily = pd.concat([base, kept])
+    summaries = pd.concat(
+        [
+            _summaries("baseline", [10.0, 11.0, 9.0, 10.0], [40, 42, 38, 40]),
+            _summaries("kept", [12.0, 13.5, 10.5, 12.0], [30, 31, 29, 30]),  # +2 points
+        ]
+    )
+    table = value_of_a_point(daily, summaries, "baseline", 0.1, outcome="nps", money="npv_run")
+    row = table.set_index("scenario").loc["kept"]
+    gain = (kept["profit"] - base["profit"]).to_numpy().reshape(4, DAYS)
+    d = (1 + daily_discount_rate(0.1)) ** -np.arange(1, DAYS + 1)
+    gross = (gain + 20.0) @ d  # the lever's own spend added back
+    assert row["outcome_diff"] == pytest.approx(2.0)
+    assert row["value_per_point"] == pytest.approx(gross.mean() / 2.0)
+    assert row["value_per_point_ci_low"] <= row["value_per_point"] <= row["value_per_point_ci_high"]
+    assert row["churned_per_point"] == pytest.approx(-10.0 / 2.0)
+    # a point that did not move (its interval spans zero) is not priced
+    still = _summaries("kept", [10.5, 10.5, 9.0, 10.0], [40, 42, 38, 40])
+    flat = value_of_a_point(daily, pd.concat([summaries.iloc[:4], still]), "baseline", 0.1, "nps")
+    assert np.isnan(flat["value_per_point"].iloc[0])
+    with pytest.raises(ConfigError, match="outcome"):
+        value_of_a_point(daily, summaries, "baseline", 0.1, outcome="nope")
 
 
 def test_money_reads_as_a_person_would():

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cxsim.config import ConfigError
 from cxsim.ecosystem.finance import daily_discount_rate
 from cxsim.outputs.stats import mean_ci
 
@@ -79,28 +80,121 @@ def money_effects(
         so ``mean`` and ``diff`` (and their intervals) are the same; ``pct`` is NaN.
         ROI is NaN where a replication invests nothing.
     """
+    rows = []
+    for name, values in money_per_replication(daily, baseline, discount_rate, window_days).items():
+        gain = values["gain"]
+        for measure in ("investment", "roi", "npv_run", "npv"):
+            per_replication = values[measure]
+            rows.append(_row(name, measure, *mean_ci(per_replication, level), gain.shape[0]))
+        payback = _payback_day(gain.mean(axis=0))
+        low, high = _bootstrap_payback(gain, level, resamples)
+        rows.append(_row(name, "payback_day", payback, low, high, gain.shape[0]))
+    return pd.DataFrame(rows)
+
+
+def money_per_replication(
+    daily: pd.DataFrame, baseline: str, discount_rate: float, window_days: int = 90
+) -> dict[str, dict[str, np.ndarray]]:
+    """Per scenario (not the baseline), each money measure per replication.
+
+    Returns:
+        Scenario -> ``investment``, ``roi``, ``npv_run``, ``npv``, ``spend_pv`` (the
+        investment discounted like the NPVs; one value each per replication) and
+        ``gain``, the daily profit differences (replications x days).
+    """
     arms = _arms(daily)
     base = arms[baseline]
     d = daily_discount_rate(discount_rate)
     days = base["profit"].shape[1]
     discount = (1.0 + d) ** -np.arange(1, days + 1, dtype=float)
     base_beyond = _value_beyond(base, d, window_days) * discount[-1]
-    rows = []
+    measures = {}
     for name, own in arms.items():
         if name == baseline:
             continue
         gain = own["profit"] - base["profit"]
-        invested = (own["programme_cost"] - base["programme_cost"]).sum(axis=1)
+        spend = own["programme_cost"] - base["programme_cost"]
+        invested = spend.sum(axis=1)
         npv_run = gain @ discount
         npv = npv_run + _value_beyond(own, d, window_days) * discount[-1] - base_beyond
         with np.errstate(divide="ignore", invalid="ignore"):
             roi = np.where(invested > 0, gain.sum(axis=1) / invested, np.nan)
-        values = {"investment": invested, "roi": roi, "npv_run": npv_run, "npv": npv}
-        for measure, per_replication in values.items():
-            rows.append(_row(name, measure, *mean_ci(per_replication, level), gain.shape[0]))
-        payback = _payback_day(gain.mean(axis=0))
-        low, high = _bootstrap_payback(gain, level, resamples)
-        rows.append(_row(name, "payback_day", payback, low, high, gain.shape[0]))
+        measures[name] = {
+            "investment": invested,
+            "roi": roi,
+            "npv_run": npv_run,
+            "npv": npv,
+            "spend_pv": spend @ discount,
+            "gain": gain,
+        }
+    return measures
+
+
+def value_of_a_point(
+    daily: pd.DataFrame,
+    summaries: pd.DataFrame,
+    baseline: str,
+    discount_rate: float,
+    outcome: str = "nps_true_last30",
+    money: str = "npv",
+    level: float = 0.95,
+    resamples: int = 2000,
+) -> pd.DataFrame:
+    """What a point of an outcome (true NPS by default) is worth, measured by intervention.
+
+    Each scenario moves the outcome through a lever under common random numbers; the
+    value of a point is the money difference before the lever's own spend (so that it
+    does not depend on what the lever costs) per point of the outcome's difference,
+    ``mean(money diff) / mean(outcome diff)`` over paired replications, with a bootstrap
+    percentile interval (replications resampled in pairs, fixed seed). The customers lost
+    per point (``churned_per_point``) says whether the outcome predicts churn the same
+    way whichever lever moved it: Keiningham et al. (2007) found NPS a weak predictor.
+
+    Args:
+        daily: ``ScenarioRuns.daily``.
+        summaries: ``ScenarioRuns.summaries`` (holds the outcome and ``churned``).
+        baseline: The scenario the others are measured against.
+        discount_rate: Yearly discount rate of the money measures.
+        outcome: Summary outcome whose point is valued.
+        money: ``npv`` (with the customers' value beyond the run) or ``npv_run``.
+        level: Confidence level.
+        resamples: Bootstrap resamples.
+
+    Returns:
+        One row per scenario: ``scenario``, ``outcome_diff``, ``money_diff`` (before the
+        lever's spend),
+        ``value_per_point``, ``churned_per_point``, each ratio with ``_ci_low`` and
+        ``_ci_high``, and ``replications``. A ratio whose outcome difference is not clear
+        of zero at ``level`` is NaN: a point that did not move cannot be priced.
+    """
+    if money not in ("npv", "npv_run"):
+        raise ConfigError("money", money, "must be npv or npv_run")
+    s = summaries.set_index(["scenario", "replication"]).sort_index()
+    if outcome not in s.columns:
+        raise ConfigError("outcome", outcome, f"no such outcome; one of {', '.join(s.columns)}")
+    base = s.loc[baseline]
+    rng = np.random.default_rng(0)
+    tail = (1.0 - level) / 2.0
+    rows = []
+    for name, measures in money_per_replication(daily, baseline, discount_rate).items():
+        own = s.loc[name]
+        moved = (own[outcome] - base[outcome].reindex(own.index)).to_numpy(float)
+        lost = (own["churned"] - base["churned"].reindex(own.index)).to_numpy(float)
+        gross = measures[money] + measures["spend_pv"]
+        pairs = {"value_per_point": gross, "churned_per_point": lost}
+        mean, low, high = mean_ci(moved, level)
+        clear = moved.size > 1 and (low > 0 or high < 0)
+        picks = rng.integers(0, moved.size, size=(resamples, moved.size))
+        row = {"scenario": name, "outcome_diff": mean, "money_diff": float(gross.mean())}
+        for label, values in pairs.items():
+            bounds = (np.nan, np.nan)
+            if clear:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratios = values[picks].mean(axis=1) / moved[picks].mean(axis=1)
+                bounds = np.quantile(ratios, [tail, 1.0 - tail])
+            row[label] = values.mean() / mean if clear else np.nan
+            row[f"{label}_ci_low"], row[f"{label}_ci_high"] = map(float, bounds)
+        rows.append({**row, "replications": moved.size})
     return pd.DataFrame(rows)
 
 

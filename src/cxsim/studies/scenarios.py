@@ -22,7 +22,7 @@ from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import run, simulate
-from cxsim.studies.money import MONEY, money_effects, profit_bridge
+from cxsim.studies.money import MONEY, money_effects, profit_bridge, value_of_a_point
 from cxsim.studies.runner import execute
 
 NOT_OUTCOMES = ("seed", "days", "customers_initial")
@@ -135,6 +135,14 @@ class ScenarioRuns:
             return table
         priced = money_effects(self.daily, self.baseline, self.discount_rate)
         return pd.concat([table, priced[priced["metric"].isin(money)]], ignore_index=True)
+
+    def value_of_a_point(
+        self, outcome: str = "nps_true_last30", money: str = "npv", level: float = 0.95
+    ) -> pd.DataFrame:
+        """Each scenario's money per point of ``outcome`` (``value_of_a_point``)."""
+        return value_of_a_point(
+            self.daily, self.summaries, self.baseline, self.discount_rate, outcome, money, level
+        )
 
     def bridge(self) -> pd.DataFrame:
         """Each scenario's profit difference split into its sources (``profit_bridge``)."""
