@@ -90,7 +90,8 @@ def plot_discovery(
     points = trade.scatter(
         trajectory["coverage"], trajectory["density"], c=trajectory["restricted"], cmap="viridis"
     )
-    fig.colorbar(points, ax=trade, label="parameters restricted")
+    counts = sorted(set(trajectory["restricted"].astype(int)))
+    fig.colorbar(points, ax=trade, label="parameters restricted", ticks=counts)
     trade.scatter(
         trajectory.loc[chosen, "coverage"],
         trajectory.loc[chosen, "density"],
