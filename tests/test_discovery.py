@@ -73,6 +73,8 @@ def test_discover_refuses_bad_input_before_running():
         discover(["organisation.training=1"], ["days=30:60"], outcome="nope", overrides=SMALL)
     with pytest.raises(ConfigError, match=r"organisation\.training"):
         discover(["organisation.training=1"], ["organisation.training=0:3"], overrides=SMALL)
+    with pytest.raises(ConfigError, match="policy"):
+        discover("organisation.training=1", ["days=30:60"], overrides=SMALL)
     with pytest.raises(ConfigError, match="samples"):
         discover(["organisation.training=1"], ["days=30:60"], samples=2, overrides=SMALL)
 

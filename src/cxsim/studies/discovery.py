@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cxsim.config import ConfigError
-from cxsim.studies.parameters import Parameter, check, get, parse
+from cxsim.studies.parameters import Parameter, check, check_counts, get, parse
 from cxsim.studies.runner import execute
 from cxsim.studies.scenarios import outcome_names
 from cxsim.studies.sensitivity import sample_job
@@ -120,8 +120,11 @@ def discover(
     """
     from scipy.stats import qmc
 
+    for name, given in (("policy", policy), ("against", against), ("uncertain", uncertain)):
+        if isinstance(given, str) or not isinstance(given, Sequence):
+            raise ConfigError(name, given, "must be a list, e.g. ['organisation.training=1']")
     params = [parse(p) if isinstance(p, str) else p for p in uncertain]
-    _check_sizes(samples=(samples, 4), replications=(replications, 1), seed=(seed, 0))
+    check_counts(samples=(samples, 4), replications=(replications, 1), seed=(seed, 0))
     _check_coverage(min_coverage)
     arms = {"policy": [*overrides, *policy], "against": [*overrides, *against]}
     bases = {arm: check(params, own) for arm, own in arms.items()}
@@ -232,12 +235,6 @@ def _read(table: pd.DataFrame | str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise ConfigError("sweep", str(path), "no such file (cxsim aggregate writes sweep.parquet)")
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
-
-
-def _check_sizes(**sizes: tuple[int, int]) -> None:
-    for name, (value, least) in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ConfigError(name, value, f"must be a whole number >= {least}")
 
 
 def _check_coverage(min_coverage: float) -> None:

@@ -43,7 +43,7 @@ from cxsim.studies.goals import (
     parse_objective,
 )
 from cxsim.studies.money import MONEY
-from cxsim.studies.parameters import Parameter, check, get, parse
+from cxsim.studies.parameters import Parameter, check, check_counts, get, parse
 from cxsim.studies.scenarios import ScenarioRuns, outcome_names, run_scenarios
 
 
@@ -144,15 +144,13 @@ def optimise(
         parse_objective(o) for o in ([objectives] if isinstance(objectives, str) else objectives)
     ]
     bounds = [parse_constraint(c) for c in constraints]
-    for name, value, least in (
-        ("trials", trials, 1),
-        ("replications", replications, 1),
-        ("final_replications", final_replications, 2),
-        ("top", top, 1),
-        ("seed", seed, 0),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ConfigError(name, value, f"must be a whole number >= {least}")
+    check_counts(
+        trials=(trials, 1),
+        replications=(replications, 1),
+        final_replications=(final_replications, 2),
+        top=(top, 1),
+        seed=(seed, 0),
+    )
     if not 1 <= len(goals) <= 2:
         raise ConfigError("objectives", len(goals), "give one objective, or two for a Pareto front")
     base = check(space, overrides)

@@ -187,3 +187,19 @@ def check(parameters: Sequence[Parameter], overrides: Sequence[str] = ()) -> CXS
     for corner in itertools.islice(corners, _MAX_CORNERS):
         apply(base, dict(zip(names, corner, strict=True)))
     return base
+
+
+def check_counts(**counts: tuple[int, int]) -> None:
+    """Refuse a count (samples, trials, replications, a seed) below its least whole value.
+
+    Each keyword is ``name=(value, least)``.
+
+    Raises:
+        ConfigError: naming the first bad count.
+
+    Example:
+        >>> check_counts(samples=(8, 4), seed=(0, 0))
+    """
+    for name, (value, least) in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(name, value, f"must be a whole number >= {least}")
