@@ -7,6 +7,8 @@ The public API is small:
 * :func:`compare` runs what-if scenarios with replications and common random numbers and
   returns each outcome's mean, 95% CI and difference to the baseline
   (:func:`run_scenarios` keeps every run, for plots);
+* :func:`optimise` finds the lever settings that do best on an objective within a budget,
+  and :func:`discover` the conditions under which one policy beats another;
 * :func:`load_config` composes and validates a configuration without running it;
 * :class:`CXEcosystemModel` is the Mesa model, for step-by-step use.
 
@@ -37,6 +39,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from cxsim.model.metrics import METRICS
     from cxsim.model.model import CXEcosystemModel
     from cxsim.simulation import RunResult, run
+    from cxsim.studies.discovery import discover
+    from cxsim.studies.optimise import optimise
     from cxsim.studies.scenarios import ScenarioRuns, compare, run_scenarios
 
 _PUBLIC: dict[str, str] = {
@@ -47,7 +51,9 @@ _PUBLIC: dict[str, str] = {
     "RunResult": "cxsim.simulation",
     "ScenarioRuns": "cxsim.studies.scenarios",
     "compare": "cxsim.studies.scenarios",
+    "discover": "cxsim.studies.discovery",
     "load_config": "cxsim.config.compose",
+    "optimise": "cxsim.studies.optimise",
     "run": "cxsim.simulation",
     "run_scenarios": "cxsim.studies.scenarios",
 }
@@ -61,7 +67,9 @@ __all__ = [
     "RunResult",
     "ScenarioRuns",
     "compare",
+    "discover",
     "load_config",
+    "optimise",
     "run",
     "run_scenarios",
 ]
