@@ -30,6 +30,7 @@ def test_prim_finds_the_region_where_the_policy_wins():
     assert limits.loc["pull", "low"] == pytest.approx(0.6, abs=0.08)
     assert limits.loc["reliability", "high"] == pytest.approx(0.4, abs=0.08)
     assert coverage >= 0.6 and density >= 0.85
+    assert (limits.loc[["pull", "reliability"], "qp"] < 0.05).all()  # real restrictions
     assert trajectory["chosen"].sum() == 1
 
 

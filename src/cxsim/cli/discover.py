@@ -140,8 +140,14 @@ def report(found: Discovery) -> str:
         f"{found.density:.0%} (of its settings that win), mass {found.mass:.0%} (of all settings):"
     )
     for row in found.box.itertuples():
+        trust = "" if row.qp <= 0.05 else ", not significant"
         lines.append(
-            f"  {row.parameter} in [{row.low:,.4g}, {row.high:,.4g}] "
-            f"(sampled {row.range_low:,.4g} to {row.range_high:,.4g})"
+            f"  {row.parameter} in [{_number(row.low)}, {_number(row.high)}] (sampled "
+            f"{_number(row.range_low)} to {_number(row.range_high)}; qp {row.qp:.2g}{trust})"
         )
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    """A parameter value as a person reads it: whole thousands, or four digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"

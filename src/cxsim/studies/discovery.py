@@ -43,7 +43,8 @@ class Discovery:
             policy (``policy``) and the other (``against``), their difference
             (``difference``, and ``percent`` of ``against``) and ``wins``.
         box: One row per parameter the box restricts: ``parameter``, ``low``, ``high``
-            (the box) and ``range_low``, ``range_high`` (the sample's).
+            (the box), ``range_low``, ``range_high`` (the sample's) and ``qp`` (the
+            restriction's quasi-p-value, :func:`find_box`).
         trajectory: PRIM's peeling trajectory (``coverage``, ``density``, ``mass``,
             ``restricted``), with ``chosen`` marking the box reported.
         coverage: Share of the wins inside the box.
@@ -258,7 +259,7 @@ def _discovery(
     cases["wins"] = (cases["percent"] if relative else cases["difference"]) > threshold
     question = f"{outcome} higher by more than {threshold:g}{'%' if relative else ''}"
     if cases["wins"].all() or not cases["wins"].any():  # nothing to tell apart: no box
-        empty = pd.DataFrame(columns=["parameter", "low", "high", "range_low", "range_high"])
+        empty = pd.DataFrame(columns=["parameter", "low", "high", "range_low", "range_high", "qp"])
         nothing = pd.DataFrame(columns=["coverage", "density", "mass", "restricted", "chosen"])
         share = float(cases["wins"].mean())
         return Discovery(cases, empty, nothing, share, share, 1.0, question=question)
@@ -273,8 +274,10 @@ def find_box(
 
     Returns:
         The restricted dimensions (``parameter``, ``low``, ``high``, ``range_low``,
-        ``range_high``), the trajectory with ``chosen``, and the box's (coverage,
-        density, mass).
+        ``range_high`` and ``qp``, the restriction's quasi-p-value: the chance that
+        dropping it leaves the density as high, Bryant & Lempert 2010; above 0.05 the
+        restriction is not to be trusted), the trajectory with ``chosen``, and the box's
+        (coverage, density, mass).
     """
     import prim
 
@@ -293,6 +296,7 @@ def find_box(
             "high": limits["max"].to_numpy(float),
             "range_low": [x[p].min() for p in limits.index],
             "range_high": [x[p].max() for p in limits.index],
+            "qp": limits["qp values"].to_numpy(float),
         }
     )
     restricted = (box["low"] > box["range_low"]) | (box["high"] < box["range_high"])
