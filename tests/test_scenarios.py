@@ -306,3 +306,6 @@ def test_unknown_metric_and_baseline_are_clear_errors():
     with pytest.raises(ValueError, match="baseline 'nope'"):
         cxsim.run_scenarios(["web_outage"], baseline="nope")
     assert np.isfinite(runs.effects(["churned"])["mean"]).all()
+    # named before anything runs: compare checks its metrics first
+    with pytest.raises(cxsim.ConfigError, match="metrics='happiness'"):
+        cxsim.compare(["web_outage"], metrics=["happiness"], overrides=["customers.n=100"])

@@ -12,7 +12,7 @@ import numpy as np
 from cxsim.cli.common import config_errors, split_overrides
 from cxsim.outputs.tables import format_money
 from cxsim.studies.money import MONEY
-from cxsim.studies.scenarios import run_scenarios
+from cxsim.studies.scenarios import check_metrics, run_scenarios
 
 MONEY_OUTCOMES = ("revenue", "cost", "profit", "clv", "investment", "npv_run", "npv")
 """Outcomes that are money (not ``profit_margin``, a share): printed in the currency."""
@@ -45,6 +45,8 @@ def main(argv: list[str]) -> None:
         name, _, extra = item.partition("=")
         scenarios[name] = extra.split(",") if extra else [f"scenario={name}"]
     with config_errors():
+        if args.metrics:
+            check_metrics(args.metrics, shared)
         runs = run_scenarios(
             scenarios,
             args.replications,

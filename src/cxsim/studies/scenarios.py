@@ -22,6 +22,7 @@ from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import run, simulate
+from cxsim.studies.goals import check_outcomes
 from cxsim.studies.money import MONEY, money_effects, profit_bridge, value_of_a_point
 from cxsim.studies.runner import execute
 
@@ -45,6 +46,16 @@ def outcome_names(base: CXSimConfig) -> list[str]:
     """
     tiny = replace(base, days=1, customers=replace(base.customers, n=min(base.customers.n, 100)))
     return list(flat_summary(simulate(tiny).summary, NOT_OUTCOMES))
+
+
+def check_metrics(metrics: Sequence[str], overrides: Sequence[str] = ()) -> None:
+    """Refuse, before anything runs, outcomes a comparison would not report.
+
+    Raises:
+        ConfigError: naming the first unknown outcome and listing the known ones.
+    """
+    known = [*outcome_names(load_config(overrides)), *MONEY]
+    check_outcomes(metrics, known, "metrics")
 
 
 def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:
@@ -286,6 +297,8 @@ def compare(
         >>> list(table["scenario"])
         ['baseline', 'lean']
     """
+    if metrics is not None:
+        check_metrics(metrics, overrides)
     runs = run_scenarios(
         scenarios,
         replications,
