@@ -135,9 +135,8 @@ def plot_discovery(
     space.set_xlabel(names[0])
     space.set_ylabel(ylabel)
     others = len(box) - len(names)
-    space.set_title(
-        "The box" + (f" (and {others} more restricted parameters)" if others > 0 else "")
-    )
+    more = f" (and {others} more restricted parameter{'s' * (others > 1)})" if others > 0 else ""
+    space.set_title("The box" + more)
     space.legend(fontsize="small")
     space.grid(alpha=0.3)
     fig.suptitle(f"Where the policy has {question}")
