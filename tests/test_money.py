@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import cxsim
 from cxsim.config import ConfigError
-from cxsim.ecosystem.finance import daily_discount_rate
+from cxsim.ecosystem.finance import daily_discount_rate, quality_cost_per_day
 from cxsim.outputs.tables import format_money
 from cxsim.studies.money import BRIDGE, money_effects, profit_bridge, value_of_a_point
 
@@ -201,3 +201,44 @@ def test_effects_can_ask_for_money_measures_alone():
     table = runs.effects(["npv", "churned"])
     assert set(table["metric"]) == {"npv", "churned"}
     assert (table[table["metric"] == "npv"]["scenario"] == "cx").all()
+
+
+def _tps(**qualities):
+    from cxsim.config import TouchpointConfig
+
+    return {
+        name: TouchpointConfig(quality=q, quality_reference=ref)
+        for name, (q, ref) in qualities.items()
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    reference=st.floats(0.3, 0.9),
+    step=st.floats(0.005, 0.03),
+)
+def test_each_step_of_quality_costs_more_than_the_last(reference, step):
+    cfg = cxsim.load_config(["days=10"]).finance
+    cost = [
+        quality_cost_per_day(cfg, _tps(web=(reference + k * step, reference)), 1000)
+        for k in range(3)
+    ]
+    assert cost[0] == 0.0  # at the reference: nothing, exactly
+    assert 0 < cost[1] - cost[0] < cost[2] - cost[1]  # convex: the next step dearer
+    lower = quality_cost_per_day(cfg, _tps(web=(reference - step, reference)), 1000)
+    assert lower < 0  # below the reference saves
+
+
+def test_quality_cost_is_free_without_a_reference_and_finite_at_one():
+    cfg = cxsim.load_config(["days=10"]).finance
+    assert quality_cost_per_day(cfg, _tps(web=(0.95, None)), 1000) == 0.0
+    assert np.isfinite(quality_cost_per_day(cfg, _tps(web=(1.0, 0.78)), 1000))
+
+
+def test_better_quality_is_an_investment_in_the_run():
+    """A touchpoint above its reference adds its cost to every day's programme cost."""
+    size = ["customers.n=1000", "days=20"]
+    base = cxsim.run(size).metrics["programme_cost"]
+    better = cxsim.run([*size, "touchpoints.web.quality=0.88"]).metrics["programme_cost"]
+    odds = 0.88 / 0.12 - 0.78 / 0.22
+    assert np.allclose(better - base, 2.5 * odds)  # 2.5 a day per odds unit per 1,000

@@ -257,6 +257,12 @@ class TouchpointConfig:
     wait_effort_minutes: float | None = between(None, 0.0, lo_open=True)
     """Minutes of waiting here that add one effort point; null:
     ``customers.experience.wait_effort_minutes`` (a reply by e-mail is awaited, not held for)."""
+    quality_reference: float | None = between(None, 0.0, 1.0)
+    """The quality the company already pays for (in its systems' and partners' running
+    costs). Quality above it costs ``finance.quality_cost_per_1000_customers_day`` per
+    unit of the odds ``q / (1 - q)`` above the reference's (both capped at 0.99), so each
+    step up costs more than the last; below it saves as much. null: this touchpoint's
+    quality is free."""
 
 
 @dataclass
@@ -280,6 +286,11 @@ class FinanceConfig:
     overhead_per_customer_year: float = nonneg(30.0)
     """Fixed overhead (premises, administration, management), sized to the initial
     customer base like the systems' cost: it does not move with the day's customers."""
+    quality_cost_per_1000_customers_day: float = nonneg(2.5)
+    """What a unit of a touchpoint's quality odds above its ``quality_reference`` costs a
+    day per 1,000 initial customers. An assumption (no published cost curve): the web
+    shop from 0.78 to 0.88 (odds 3.5 to 7.3) then costs about 1% of the reference
+    company's revenue a year, the order of a digital-experience programme's budget."""
 
 
 @dataclass

@@ -3,7 +3,8 @@
 Revenue per active customer per day is its segment's monthly revenue, scaled up for
 engaged customers (engaged customers spend more, seed 002). Costs are the cost of sales
 (goods and payment fees, shares of revenue), the workforce (wages, hiring), the systems,
-the partners' jobs, marketing and the cost of each new customer, and a fixed overhead.
+the partners' jobs, marketing and the cost of each new customer, a fixed overhead, and
+touchpoint quality above what the company already pays for (a convex cost curve).
 Customer lifetime value is the contribution margin (revenue less the costs that move
 with customers) per customer-day over the run, discounted over the expected lifetime
 implied by the observed daily retention.
@@ -11,10 +12,13 @@ implied by the observed daily retention.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from cxsim.config import FinanceConfig
+from cxsim.config import FinanceConfig, TouchpointConfig
 from cxsim.ecosystem.customers import CustomerPopulation
+
+QUALITY_CAP = 0.99
+"""Quality priced no higher than this (the odds of quality 1 are infinite)."""
 
 
 def daily_revenue(cfg: FinanceConfig, customers: CustomerPopulation, reference: float) -> float:
@@ -31,6 +35,29 @@ def cost_of_sales(cfg: FinanceConfig, revenue: float) -> float:
 def overhead_per_day(cfg: FinanceConfig, initial_customers: int) -> float:
     """The fixed overhead of a day, sized to the initial customer base."""
     return cfg.overhead_per_customer_year * initial_customers / 365.0
+
+
+def quality_cost_per_day(
+    cfg: FinanceConfig, touchpoints: Mapping[str, TouchpointConfig], initial_customers: int
+) -> float:
+    """What the touchpoints' quality above (or below) its reference costs a day.
+
+    Each touchpoint with a ``quality_reference`` pays the rate per unit of quality odds
+    ``q / (1 - q)`` above the reference's: a convex curve, so the last points of quality
+    are the dearest (both capped at 0.99, where the odds are 99). At the reference the
+    cost is exactly zero.
+    """
+
+    def odds(q: float) -> float:
+        q = min(q, QUALITY_CAP)
+        return q / (1.0 - q)
+
+    above = sum(
+        odds(tp.quality) - odds(tp.quality_reference)
+        for tp in touchpoints.values()
+        if tp.quality_reference is not None
+    )
+    return cfg.quality_cost_per_1000_customers_day * initial_customers / 1000.0 * above
 
 
 def cost_to_serve(

@@ -370,7 +370,8 @@ TABLE: tuple[Metric, ...] = (
     Metric(
         "programme_cost",
         "the levers' spend (CX team, training, culture, trait hiring, enabling conditions, "
-        "progress updates), part of cost_to_serve: the investment a comparison prices",
+        "progress updates, touchpoint quality above its reference), part of cost_to_serve: "
+        "the investment a comparison prices",
         lambda d: d.programme_cost,
     ),
     Metric("acquisition_spend", "marketing and acquisition costs", lambda d: d.acquisition_spend),

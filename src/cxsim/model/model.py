@@ -35,6 +35,7 @@ from cxsim.ecosystem.finance import (
     cost_of_sales,
     cost_to_serve,
     overhead_per_day,
+    quality_cost_per_day,
 )
 from cxsim.ecosystem.incentives import FrontlineResponse, Pressure, pressure
 from cxsim.ecosystem.journeys import JourneyEngine
@@ -108,6 +109,8 @@ class CXEcosystemModel(mesa.Model):
         )
         self.frontline = FrontlineResponse(cfg.employees)
         self.measurement = Measurement(cfg.measurement)
+        self.quality_cost = quality_cost_per_day(cfg.finance, cfg.touchpoints, cfg.customers.n)
+        """What the touchpoints' configured quality costs a day above its reference."""
         self.levers = _levers(cfg, tps, self.environment)
         """The quantities scenario events move, which the actors read each day."""
         self.timeline = Timeline(
@@ -203,7 +206,7 @@ class CXEcosystemModel(mesa.Model):
             cfg.finance.engagement_spend, cfg.customers.churn.engagement_reference
         )
         revenue *= 1.0 + self.levers.price_change
-        programmes = org.daily_cost(self.levers, wf, cfg.customers.n)
+        programmes = org.daily_cost(self.levers, wf, cfg.customers.n) + self.quality_cost
         messages = self.journeys.waits.updates.cost_today()
         return Day(
             active_at_start=active_at_start,
