@@ -116,6 +116,7 @@ def test_a_budget_binds_the_search_the_same_on_one_core_or_two():
     [
         (["--lever", "organisation.cx_team.fixes_per_month=2:4", "--budget", "1000"], "budget"),
         (["--lever", "organisation.training=0:2"], "organisation.training"),
+        (["--lever", "touchpoints.web.quality=0.9:0.95", "--budget", "1000"], "budget"),
         (["--lever", "organisation.training=0:1", "--objective", "nope"], "objective"),
         (["--lever", "organisation.training=0:1", "--constraint", "nope<=1"], "constraint"),
         (["--lever", "nope.key=0:1"], "nope.key"),

@@ -222,7 +222,7 @@ def _spend(cfg: CXSimConfig) -> float:
     """What the levers cost over the run, from the model's first day (hires not counted)."""
     model = CXEcosystemModel(cfg)
     daily = model.organisation.daily_cost(model.levers, model.workforce, cfg.customers.n)
-    return daily * cfg.days
+    return (daily + model.quality_cost) * cfg.days
 
 
 class _Search:
