@@ -173,7 +173,6 @@ def value_of_a_point(
     if outcome not in s.columns:
         raise ConfigError("outcome", outcome, f"no such outcome; one of {', '.join(s.columns)}")
     base = s.loc[baseline]
-    rng = np.random.default_rng(0)
     tail = (1.0 - level) / 2.0
     rows = []
     for name, measures in money_per_replication(daily, baseline, discount_rate).items():
@@ -184,7 +183,8 @@ def value_of_a_point(
         pairs = {"value_per_point": gross, "churned_per_point": lost}
         mean, low, high = mean_ci(moved, level)
         clear = moved.size > 1 and (low > 0 or high < 0)
-        picks = rng.integers(0, moved.size, size=(resamples, moved.size))
+        # the same resamples for every scenario: an interval does not depend on their order
+        picks = np.random.default_rng(0).integers(0, moved.size, size=(resamples, moved.size))
         row = {"scenario": name, "outcome_diff": mean, "money_diff": float(gross.mean())}
         for label, values in pairs.items():
             bounds = (np.nan, np.nan)

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cxsim.config import ConfigError, CXSimConfig
-from cxsim.config.compose import load_config
 from cxsim.model import CXEcosystemModel
 from cxsim.studies.goals import (
     Constraint,
@@ -43,7 +42,7 @@ from cxsim.studies.goals import (
     parse_objective,
 )
 from cxsim.studies.money import MONEY
-from cxsim.studies.parameters import Parameter, check, check_counts, get, parse
+from cxsim.studies.parameters import Parameter, apply, check, check_counts, get, parse
 from cxsim.studies.scenarios import ScenarioRuns, outcome_names, run_scenarios
 
 
@@ -158,9 +157,11 @@ def optimise(
     check_outcomes([m for g in goals for m in g.metrics], known, "objective")
     check_outcomes([c.metric for c in bounds], known, "constraint")
     if budget is not None:
-        bounds.append(Constraint("investment", "<=", _check_budget(budget, space, base, overrides)))
+        bounds.append(Constraint("investment", "<=", _check_budget(budget, space, base)))
     workers = n_jobs or os.cpu_count() or 1
-    search = _Search(space, goals, bounds, replications, seed, list(overrides), n_jobs, progress)
+    search = _Search(
+        space, goals, bounds, replications, seed, list(overrides), n_jobs, progress, base
+    )
     rows = search.run(trials, batch or workers)
     table = pd.DataFrame(rows)
     if len(goals) == 2:
@@ -185,16 +186,13 @@ def _levers(levers: Sequence[str] | Mapping[str, tuple[float, float]]) -> list[P
     return space
 
 
-def _check_budget(
-    budget: float, space: list[Parameter], base: CXSimConfig, overrides: Sequence[str]
-) -> float:
+def _check_budget(budget: float, space: list[Parameter], base: CXSimConfig) -> float:
     """The budget, if the cheapest setting of the levers fits in it (estimated at day 0)."""
     if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
         raise ConfigError("budget", budget, "must be a positive amount")
     if not math.isfinite(budget):
         raise ConfigError("budget", budget, "must be finite (leave it out for no limit)")
-    lowest = [*overrides, *(f"{p.name}={p.low!r}" for p in space)]
-    cheapest = _spend(load_config(_whole(lowest, base))) - _spend(base)
+    cheapest = _spend(apply(base, {p.name: p.low for p in space})) - _spend(base)
     if cheapest > budget:
         raise ConfigError(
             "budget",
@@ -203,19 +201,6 @@ def _check_budget(
             f"about {cheapest:,.0f} {base.finance.currency} over the run)",
         )
     return float(budget)
-
-
-def _whole(overrides: list[str], base: CXSimConfig) -> list[str]:
-    """Overrides with integer keys' values rounded (a range's ends may be fractional)."""
-    out = []
-    for text in overrides:
-        key, _, value = text.partition("=")
-        try:
-            whole = isinstance(get(base, key), int)
-        except ConfigError:
-            whole = False
-        out.append(f"{key}={round(float(value))}" if whole else text)
-    return out
 
 
 def _spend(cfg: CXSimConfig) -> float:
@@ -238,8 +223,11 @@ class _Search:
         overrides: list[str],
         n_jobs: int | None,
         progress: bool,
+        base: CXSimConfig,
     ) -> None:
         self.space, self.goals, self.bounds = space, goals, bounds
+        self.whole = {p.name: isinstance(get(base, p.name), int) for p in space}
+        """Whether each lever is an integer key (suggested as whole numbers)."""
         self.replications, self.seed, self.overrides = replications, seed, overrides
         self.n_jobs, self.progress = n_jobs, progress
         self.needed = list(
@@ -250,9 +238,10 @@ class _Search:
         self.settings: dict[str, dict[str, float]] = {}
         self._baselines: dict[tuple[int, int], ScenarioRuns] = {}
 
-    def _overrides(self, values: Mapping[str, float]) -> list[str]:
-        base = load_config(self.overrides)
-        return _whole([f"{k}={v!r}" for k, v in values.items()], base)
+    @staticmethod
+    def _overrides(values: Mapping[str, float]) -> list[str]:
+        # integer keys were suggested as integers, so each value is written as it runs
+        return [f"{k}={v!r}" for k, v in values.items()]
 
     def _runs(self, candidates: dict[str, list[str]], replications: int, seed: int) -> ScenarioRuns:
         """The candidates' runs with the baseline's on the same seeds (run once per seed set)."""
@@ -298,8 +287,6 @@ class _Search:
             directions=["maximize" if g.maximise else "minimize" for g in self.goals],
             sampler=sampler,
         )
-        base = load_config(self.overrides)
-        whole = {p.name: isinstance(get(base, p.name), int) for p in self.space}
         rows: list[dict] = []
         while len(rows) < trials:
             asked = [study.ask() for _ in range(min(batch, trials - len(rows)))]
@@ -307,7 +294,7 @@ class _Search:
                 t.number: {
                     p.name: (
                         t.suggest_int(p.name, math.ceil(p.low), math.floor(p.high))
-                        if whole[p.name]
+                        if self.whole[p.name]
                         else t.suggest_float(p.name, p.low, p.high)
                     )
                     for p in self.space
