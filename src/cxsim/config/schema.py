@@ -96,6 +96,22 @@ class EmployeesConfig:
 
 
 @dataclass
+class KpiTargets:
+    """Targets of the four KPIs a scheme pays on.
+
+    They are the reference company's own measured levels (means over days 61-365 of its
+    first year, seed 0, 20,000 customers): a scheme pays in full for holding them.
+    """
+
+    aht: float = positive(8.5)
+    """Handling minutes as clocked (lower is better)."""
+    fcr: float = between(0.7, 0.0, 1.0, lo_open=True)
+    csat: float = between(0.5, 0.0, 1.0, lo_open=True)
+    """Share of 4-5 answers."""
+    nps: float = between(5.0, -100.0, 100.0, lo_open=True)
+
+
+@dataclass
 class IncentivesConfig:
     """The KPI policy: which scheme pays the frontline, and how hard."""
 
@@ -106,6 +122,16 @@ class IncentivesConfig:
         default_factory=lambda: {"aht": 0.2, "fcr": 0.4, "csat": 0.2, "nps": 0.2}
     )
     """The ``balanced`` scorecard's weights over aht, fcr, csat and nps."""
+    variable_pay_share: float = prob(0.1)
+    """Variable pay at full strength and on target, as a share of the frontline's wages.
+    Contact-centre agents' incentive pay is typically 5-15% of base pay (ContactBabel's
+    and ICMI's pay surveys); the bonus is paid on the KPIs as measured, so gaming them
+    costs money."""
+    targets: KpiTargets = field(default_factory=lambda: KpiTargets())
+    """The measured KPI values at which a scheme pays its bonus in full."""
+    max_attainment: float = between(1.5, 1.0)
+    """Cap on a KPI's attainment (measured over target): plans commonly pay 0-150% of
+    target (WorldatWork's incentive-plan surveys)."""
 
 
 @dataclass
@@ -231,6 +257,12 @@ class EnvironmentConfig:
     as ``{system: {other_system: level}}``; each pair once, in either order."""
     default_integration: float = prob(0.0)
     """Level of every pair not listed in ``integration``."""
+    reference_integration: dict[str, dict[str, float]] = field(default_factory=dict)
+    """The integration the company already runs and pays for (``configs/config.yaml``
+    sets the reference company's): building beyond it costs a project and its upkeep
+    (``finance.integration_project_cost_per_1000_customers``), running less saves upkeep."""
+    reference_default_integration: float = prob(0.0)
+    """Reference level of every pair not listed in ``reference_integration``."""
 
 
 @dataclass
@@ -286,6 +318,15 @@ class FinanceConfig:
     overhead_per_customer_year: float = nonneg(30.0)
     """Fixed overhead (premises, administration, management), sized to the initial
     customer base like the systems' cost: it does not move with the day's customers."""
+    integration_project_cost_per_1000_customers: float = nonneg(2000.0)
+    """One-off cost of integrating a pair of systems fully (a level from 0 to 1), per
+    1,000 initial customers: 40,000 at the reference company's 20,000. An assumption:
+    a point-to-point integration of two business systems (or a partner's data feed) is
+    a project of tens of thousands of euros at a mid-sized company; partial levels cost
+    in proportion."""
+    integration_run_share_per_year: float = prob(0.2)
+    """Yearly upkeep of an integration, a share of its project cost (software's usual
+    15-25% a year for maintenance and support)."""
     quality_cost_per_1000_customers_day: float = nonneg(2.5)
     """What a unit of a touchpoint's quality odds above its ``quality_reference`` costs a
     day per 1,000 initial customers. An assumption (no published cost curve): the web

@@ -90,13 +90,15 @@ def _cross_check(cfg: CXSimConfig) -> None:
                 "a staffed touchpoint names its medium; the others have none",
             )
     _check_channel_shares(cfg)
-    for a, links in cfg.environment.integration.items():
-        for b, level in {a: 1.0, **links}.items():
-            if b not in systems:
-                key = "environment.integration" + (f".{a}" if b != a else "")
-                raise ConfigError(key + f".{b}", b, f"must be a system: {sorted(systems)}")
-            if not 0 <= level <= 1:
-                raise ConfigError(f"environment.integration.{a}.{b}", level, "must be in [0, 1]")
+    for matrix in ("integration", "reference_integration"):
+        for a, links in getattr(cfg.environment, matrix).items():
+            for b, level in {a: 1.0, **links}.items():
+                key = f"environment.{matrix}"
+                if b not in systems:
+                    key += f".{a}" if b != a else ""
+                    raise ConfigError(f"{key}.{b}", b, f"must be a system: {sorted(systems)}")
+                if not 0 <= level <= 1:
+                    raise ConfigError(f"{key}.{a}.{b}", level, "must be in [0, 1]")
     for seg_name, seg in c.segments.items():
         for kind in ("channels", "expectations"):
             for tp_name in getattr(seg, kind):

@@ -172,7 +172,12 @@ class Workforce:
 
     def cost_today(self) -> float:
         """Today's wages of the paid FTE and the cost of today's hires."""
-        return self.paid_fte * self.cfg.wage_per_day + self.hires_today * self.cfg.hiring_cost
+        return self.wages_today + self.hires_today * self.cfg.hiring_cost
+
+    @property
+    def wages_today(self) -> float:
+        """Today's wages of the paid FTE (the base the incentive bonus is a share of)."""
+        return self.paid_fte * self.cfg.wage_per_day
 
     # --- the day's contacts ---------------------------------------------------------------
 

@@ -53,6 +53,27 @@ class System(mesa.Agent):
         self.down_fraction = min(down, 1.0)
 
 
+def integration_matrix(
+    names: list[str], links: dict[str, dict[str, float]], default: float
+) -> np.ndarray:
+    """The symmetric matrix of context kept between systems, with a "no system" slot last.
+
+    Args:
+        names: The systems, in the order of the matrix.
+        links: ``{system: {other_system: level}}``, each pair once in either order.
+        default: The level of every pair not listed.
+    """
+    size = len(names) + 1  # + the "no system" slot at index -1
+    matrix = np.full((size, size), default)
+    for a, others in links.items():
+        for b, level in others.items():
+            i, j = names.index(a), names.index(b)
+            matrix[i, j] = matrix[j, i] = level
+    np.fill_diagonal(matrix, 1.0)
+    matrix[-1, :] = matrix[:, -1] = 1.0
+    return matrix
+
+
 class OperatingEnvironment:
     """All systems plus their integration matrix.
 
@@ -65,19 +86,22 @@ class OperatingEnvironment:
     def __init__(self, model: mesa.Model, cfg: EnvironmentConfig, customers: int) -> None:
         self.systems = [System(model, name, s) for name, s in cfg.systems.items()]
         names = list(cfg.systems)
-        size = len(names) + 1  # + the "no system" slot at index -1
-        integration = np.full((size, size), cfg.default_integration)
-        for a, links in cfg.integration.items():
-            for b, level in links.items():
-                i, j = names.index(a), names.index(b)
-                integration[i, j] = integration[j, i] = level
-        np.fill_diagonal(integration, 1.0)
-        integration[-1, :] = integration[:, -1] = 1.0
+        integration = integration_matrix(names, cfg.integration, cfg.default_integration)
         self.baseline_integration = integration
         """The configured integration matrix; scenario events move a copy (the levers)."""
         self.integration = integration
         """Today's integration matrix (the levers' own, once a day has begun)."""
-        self.down_fraction = np.zeros(size)
+        self.reference_integration = integration_matrix(
+            names, cfg.reference_integration, cfg.reference_default_integration
+        )
+        # What has been built: the reference, less what the configuration runs without.
+        # Day 1 builds the configured integration beyond the reference (a project).
+        self.built = np.minimum(self.reference_integration, integration)
+        self.built_today = 0.0
+        """Pair-levels of integration built today (a fully integrated pair is 1)."""
+        self.run_above_reference = float((self.built - self.reference_integration).sum()) / 2
+        """Pair-levels of integration running above (below, if negative) the reference."""
+        self.down_fraction = np.zeros(len(names) + 1)
         yearly = sum(s.cfg.cost_per_customer_year for s in self.systems) * customers
         self.cost_per_day = float(yearly / 365.0)
 
@@ -97,9 +121,23 @@ class OperatingEnvironment:
             rng: The generator at today's systems part of the random stream.
         """
         self.integration = integration
+        self._build(integration)
         for i, system in enumerate(self.systems):
             system.advance(day, rng)
             self.down_fraction[i] = max(system.down_fraction, forced_down[i])
+
+    def _build(self, integration: np.ndarray) -> None:
+        """Count integration raised above what was ever built.
+
+        A scenario's fall does not un-build it: a migration breaks interfaces the company
+        keeps paying for.
+        """
+        raised = np.maximum(integration, self.built) - self.built
+        # each pair sits twice in the symmetric matrix
+        self.built_today = float(raised.sum()) / 2.0
+        if self.built_today:
+            self.built = self.built + raised
+            self.run_above_reference = float((self.built - self.reference_integration).sum()) / 2
 
     def context_kept(self, from_system: np.ndarray, to_system: np.ndarray) -> np.ndarray:
         """Chance that context survives each hand-off (1 when the system does not change)."""

@@ -4,7 +4,8 @@ Revenue per active customer per day is its segment's monthly revenue, scaled up 
 engaged customers (engaged customers spend more, seed 002). Costs are the cost of sales
 (goods and payment fees, shares of revenue), the workforce (wages, hiring), the systems,
 the partners' jobs, marketing and the cost of each new customer, a fixed overhead, and
-touchpoint quality above what the company already pays for (a convex cost curve).
+touchpoint quality above what the company already pays for (a convex cost curve), and
+integration of systems beyond what it already runs (projects and their upkeep).
 Customer lifetime value is the contribution margin (revenue less the costs that move
 with customers) per customer-day over the run, discounted over the expected lifetime
 implied by the observed daily retention.
@@ -58,6 +59,22 @@ def quality_cost_per_day(
         if tp.quality_reference is not None
     )
     return cfg.quality_cost_per_1000_customers_day * initial_customers / 1000.0 * above
+
+
+def integration_cost(
+    cfg: FinanceConfig, built: float, run_above_reference: float, initial_customers: int
+) -> float:
+    """Today's cost of integration beyond the reference: projects built, and their upkeep.
+
+    Args:
+        cfg: The ``finance`` config (project cost and yearly upkeep share).
+        built: Pair-levels of integration built today (one-off projects).
+        run_above_reference: Pair-levels running above the reference (negative: fewer
+            interfaces to keep up, a saving).
+        initial_customers: The initial customer base the project cost is sized to.
+    """
+    project = cfg.integration_project_cost_per_1000_customers * initial_customers / 1000.0
+    return project * (built + cfg.integration_run_share_per_year / 365.0 * run_above_reference)
 
 
 def cost_to_serve(

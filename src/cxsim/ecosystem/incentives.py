@@ -17,6 +17,10 @@ same responses:
   soliciting top scores, surveying only happy customers and suppressing bad answers; FCR
   by coding unresolved cases as resolved; AHT by moving work off the clock (see
   :mod:`cxsim.ecosystem.measurement`).
+
+The bonus is money: each day the scheme pays ``variable_pay_share`` of the wages times
+the pressure on each KPI times its attainment, the KPI *as measured* against its target
+(:func:`bonus`). A scheme that is gamed pays for the gaming.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxsim.config import EmployeesConfig, IncentivesConfig
+from cxsim.config import EmployeesConfig, IncentivesConfig, KpiTargets
 
 KPIS = ("aht", "fcr", "csat", "nps")
 
@@ -130,3 +134,42 @@ class FrontlineResponse:
             self.gaming(p.fcr, p, alignment, motivation),
             self.gaming(p.aht, p, alignment, motivation),
         )
+
+
+def attainment(kpi: str, measured: float, targets: KpiTargets, cap: float) -> float:
+    """How far a measured KPI meets its target: 1 on target, between 0 and ``cap``.
+
+    Handling time is better lower (target over measured); NPS runs from -100, so it is
+    read on its distance from -100. A KPI not measured yet (no answers) is on target.
+
+    Example:
+        >>> attainment("aht", 8.0, KpiTargets(aht=6.0), 1.5)
+        0.75
+    """
+    target = getattr(targets, kpi)
+    if np.isnan(measured):
+        return 1.0
+    if kpi == "aht":
+        ratio = target / measured if measured > 0 else cap
+    elif kpi == "nps":
+        ratio = (100.0 + measured) / (100.0 + target)
+    else:
+        ratio = measured / target
+    return float(min(max(ratio, 0.0), cap))
+
+
+def bonus(p: Pressure, measured: dict[str, float], wages: float, cfg: IncentivesConfig) -> float:
+    """The day's incentive pay: wages x variable share x pressure x attainment, per KPI.
+
+    Args:
+        p: Today's pay pressure (zero on every KPI without a scheme: no bonus).
+        measured: Today's measured ``aht``, ``fcr``, ``csat`` and ``nps``.
+        wages: Today's wages of the paid FTE.
+        cfg: The ``incentives`` config (variable pay share, targets, cap).
+    """
+    paid = sum(
+        getattr(p, kpi) * attainment(kpi, measured[kpi], cfg.targets, cfg.max_attainment)
+        for kpi in KPIS
+        if getattr(p, kpi) > 0
+    )
+    return wages * cfg.variable_pay_share * paid

@@ -41,6 +41,7 @@ class Day:
     activity: DayActivity
     measured: Measured
     pay_pressure: float
+    incentive_pay: float
     service_standard: float
     workforce: Workforce
     escalations: int
@@ -370,9 +371,14 @@ TABLE: tuple[Metric, ...] = (
     Metric(
         "programme_cost",
         "the levers' spend (CX team, training, culture, trait hiring, enabling conditions, "
-        "progress updates, touchpoint quality above its reference), part of cost_to_serve: "
-        "the investment a comparison prices",
+        "progress updates, touchpoint quality above its reference, incentive bonuses), part "
+        "of cost_to_serve: the investment a comparison prices",
         lambda d: d.programme_cost,
+    ),
+    Metric(
+        "incentive_pay",
+        "bonuses paid on the measured KPIs under the incentive scheme, part of programme_cost",
+        lambda d: d.incentive_pay,
     ),
     Metric("acquisition_spend", "marketing and acquisition costs", lambda d: d.acquisition_spend),
     Metric("cost_of_sales", "goods sold and payment fees", lambda d: d.cost_of_sales),

@@ -34,10 +34,11 @@ from cxsim.ecosystem.finance import (
     acquisition_spend,
     cost_of_sales,
     cost_to_serve,
+    integration_cost,
     overhead_per_day,
     quality_cost_per_day,
 )
-from cxsim.ecosystem.incentives import FrontlineResponse, Pressure, pressure
+from cxsim.ecosystem.incentives import KPIS, FrontlineResponse, Pressure, bonus, pressure
 from cxsim.ecosystem.journeys import JourneyEngine
 from cxsim.ecosystem.measurement import Measured, Measurement
 from cxsim.ecosystem.network import SocialNetwork
@@ -206,7 +207,15 @@ class CXEcosystemModel(mesa.Model):
             cfg.finance.engagement_spend, cfg.customers.churn.engagement_reference
         )
         revenue *= 1.0 + self.levers.price_change
-        programmes = org.daily_cost(self.levers, wf, cfg.customers.n) + self.quality_cost
+        kpis = {kpi: getattr(measured, kpi) for kpi in KPIS}
+        incentive_pay = bonus(pay, kpis, wf.wages_today, cfg.incentives)
+        env, n = self.environment, cfg.customers.n
+        programmes = (
+            org.daily_cost(self.levers, wf, n)
+            + self.quality_cost
+            + integration_cost(cfg.finance, env.built_today, env.run_above_reference, n)
+            + incentive_pay
+        )
         messages = self.journeys.waits.updates.cost_today()
         return Day(
             active_at_start=active_at_start,
@@ -217,6 +226,7 @@ class CXEcosystemModel(mesa.Model):
             activity=activity,
             measured=measured,
             pay_pressure=pay.total,
+            incentive_pay=incentive_pay,
             service_standard=self.frontline.standard,
             workforce=wf,
             escalations=org.escalations_today,

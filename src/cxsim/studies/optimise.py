@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cxsim.config import ConfigError, CXSimConfig
+from cxsim.ecosystem.finance import integration_cost
 from cxsim.model import CXEcosystemModel
 from cxsim.studies.goals import (
     Constraint,
@@ -204,10 +205,16 @@ def _check_budget(budget: float, space: list[Parameter], base: CXSimConfig) -> f
 
 
 def _spend(cfg: CXSimConfig) -> float:
-    """What the levers cost over the run, from the model's first day (hires not counted)."""
+    """What the levers cost over the run, from the model's first day.
+
+    The day's one-off integration projects count once, the rest of its programme cost
+    every day (hires not counted).
+    """
     model = CXEcosystemModel(cfg)
-    daily = model.organisation.daily_cost(model.levers, model.workforce, cfg.customers.n)
-    return (daily + model.quality_cost) * cfg.days
+    model.step()
+    day1 = float(model.metrics()["programme_cost"].iloc[0])
+    projects = integration_cost(cfg.finance, model.environment.built_today, 0.0, cfg.customers.n)
+    return projects + (day1 - projects) * cfg.days
 
 
 class _Search:
