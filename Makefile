@@ -4,7 +4,7 @@
 VENV  := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test notebooks lint bench clean
 
 $(STAMP): pyproject.toml
 	@PYTHON=$$(bash scripts/python.sh) && "$$PYTHON" -m venv $(VENV)
@@ -19,6 +19,14 @@ run: $(STAMP)
 ## The test suite (what CI runs).
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+## JupyterLab on notebooks/ (the notebooks extra is installed on first use).
+notebooks: $(VENV)/.notebooks
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+
+$(VENV)/.notebooks: $(STAMP)
+	$(VENV)/bin/python -m pip install -q -e '.[notebooks]'
+	@touch $@
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks

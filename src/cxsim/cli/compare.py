@@ -12,7 +12,12 @@ import numpy as np
 from cxsim.cli.common import config_errors, split_overrides
 from cxsim.outputs.tables import format_money
 from cxsim.studies.money import MONEY
-from cxsim.studies.scenarios import check_metrics, run_scenarios
+from cxsim.studies.scenarios import (
+    check_metrics,
+    normalise_scenarios,
+    run_scenarios,
+    scenario_item,
+)
 
 MONEY_OUTCOMES = ("revenue", "cost", "profit", "clv", "investment", "npv_run", "npv")
 """Outcomes that are money (not ``profit_margin``, a share): printed in the currency."""
@@ -29,22 +34,23 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "scenarios",
         nargs="+",
-        help="names from configs/scenario, or NAME=OVERRIDE[,OVERRIDE...] for an ad-hoc one",
+        help="names from configs/scenario, scenario files (path/to/NAME.yaml, shaped like "
+        "configs/scenario/*.yaml), or NAME=OVERRIDE[,OVERRIDE...] for an ad-hoc one",
     )
     parser.add_argument("-r", "--replications", type=int, default=10)
     parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
     parser.add_argument("-s", "--seed", type=int, default=0, help="first seed")
-    parser.add_argument("-b", "--baseline", default="baseline")
+    parser.add_argument(
+        "-b", "--baseline", default="baseline", help="the scenario to compare with (as above)"
+    )
     parser.add_argument("-o", "--out", default="outputs/compare")
     parser.add_argument("--metrics", nargs="*", default=None, help="summary outcomes to report")
     parser.add_argument("overrides", nargs="*", default=[], help="after --: shared overrides")
     own, shared = split_overrides(argv)
     args = parser.parse_args(own)
-    scenarios: dict[str, list[str]] = {}
-    for item in [args.baseline, *args.scenarios]:
-        name, _, extra = item.partition("=")
-        scenarios[name] = extra.split(",") if extra else [f"scenario={name}"]
     with config_errors():
+        baseline, own = scenario_item(args.baseline)
+        scenarios = {baseline: own, **normalise_scenarios(args.scenarios)}
         if args.metrics:
             check_metrics(args.metrics, shared)
         runs = run_scenarios(
@@ -52,13 +58,13 @@ def main(argv: list[str]) -> None:
             args.replications,
             seed=args.seed,
             overrides=shared,
-            baseline=args.baseline,
+            baseline=baseline,
             n_jobs=args.jobs,
             progress=sys.stderr.isatty(),
         )
         out = runs.write(args.out, args.metrics)
     table = runs.effects(args.metrics or ["churned", "nps_true_last30", "profit", *MONEY])
-    for row in table[table["scenario"] != args.baseline].itertuples():
+    for row in table[table["scenario"] != baseline].itertuples():
         print(f"{row.scenario:>20} {row.metric:>20}: {describe(row, runs.currency)}")
     print(f"cxsim: {len(runs.seeds)} replications per scenario; results in {out}")
 

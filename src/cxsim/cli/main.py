@@ -189,21 +189,47 @@ def _app(cfg: DictConfig) -> float | None:
     return s.get("profit")
 
 
-SUBCOMMANDS = (
-    "compare",
-    "aggregate",
-    "sweep-status",
-    "reproduce",
-    "sensitivity",
-    "calibrate",
-    "survival",
-    "optimise",
-    "discover",
-)
+SUBCOMMANDS: dict[str, str] = {
+    "compare": "run scenarios against a baseline with replications: effects, money, figures",
+    "optimise": "search lever settings within a budget, re-run the best on fresh seeds",
+    "discover": "find the conditions under which one policy beats another (PRIM boxes)",
+    "reproduce": "run the reference experiments of experiments/ and check their claims",
+    "sensitivity": "Morris or Sobol indices of summary outcomes",
+    "calibrate": "fit parameters to an observed retention table",
+    "survival": "Kaplan-Meier curves of saved runs' customers",
+    "aggregate": "a sweep's finished jobs as tidy Parquet tables",
+    "sweep-status": "how far a sweep has got, its failures and the time left",
+}
 """``cxsim NAME ...`` runs ``main`` of ``cxsim.cli.NAME`` (``-`` as ``_``) with the rest.
 
 Each subcommand lives in its own module and is imported only when it is asked for, so
 the plain ``cxsim`` run does not pay for their imports."""
+
+USAGE = """usage: cxsim [KEY=VALUE ...]          one run of the reference company, with overrides
+       cxsim -m KEY=A,B [KEY=VALUE ...]  a sweep over every combination (Hydra multirun)
+       cxsim COMMAND [--help]            one of the commands below
+
+commands:
+{commands}
+
+examples:
+  cxsim customers.n=5000 days=180 partners=unreliable
+  cxsim compare web_outage lean=employees.per_1000_customers=0.15 -r 5
+  cxsim COMMAND --help                   a command's own options
+
+configuration groups (KEY=NAME picks a file of configs/GROUP/): {groups}
+  cxsim --cfg job                        print the whole configuration a run would use
+  cxsim --hydra-help                     Hydra's own flags (launchers, output folders)"""
+
+
+def usage() -> str:
+    """The short usage ``cxsim --help`` prints: the commands and where to look next."""
+    width = max(map(len, SUBCOMMANDS))
+    commands = "\n".join(f"  {name:<{width}}  {what}" for name, what in SUBCOMMANDS.items())
+    groups = ", ".join(
+        sorted(p.name for p in config_dir().iterdir() if p.is_dir() and p.name != "hydra")
+    )
+    return USAGE.format(commands=commands, groups=groups)
 
 
 def main() -> None:
@@ -219,6 +245,9 @@ def main() -> None:
     # notebooks matplotlib keeps its own choice (inline figures in Jupyter).
     os.environ.setdefault("MPLBACKEND", "Agg")
     name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if sys.argv[1:] in (["--help"], ["-h"]):
+        print(usage())
+        return
     if name in SUBCOMMANDS:
         importlib.import_module(f"cxsim.cli.{name.replace('-', '_')}").main(sys.argv[2:])
         return

@@ -177,6 +177,21 @@ def _targets(cfg: CXSimConfig, target: Target) -> list[str] | None:
     }.get(target)
 
 
+def _hint(cfg: CXSimConfig, target: str) -> str:
+    """Where a refused target lives, when it names something else of the ecosystem."""
+    hints = []
+    for name in target.split("+"):
+        if name in cfg.touchpoints:
+            tp = cfg.touchpoints[name]
+            owner = f", owned by {tp.owner}" if tp.owner != "company" else ""
+            hints.append(f"touchpoint {name} runs on {tp.system}{owner}")
+        elif name in cfg.partners:
+            hints.append(f"{name} is a partner")
+        elif name in cfg.environment.systems:
+            hints.append(f"{name} is a system")
+    return f" ({'; '.join(hints)})" if hints else ""
+
+
 def _check_events(cfg: CXSimConfig) -> None:
     """Each event needs a target its kind can hit, a value in range and a sane window."""
     for i, ev in enumerate(cfg.scenario.events):
@@ -196,7 +211,9 @@ def _check_events(cfg: CXSimConfig) -> None:
                     if kind.target == "system_pair"
                     else (f"one of {', '.join(targets)}")
                 )
-                raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} needs {allowed}")
+                raise ConfigError(
+                    f"{key}.target", ev.target, f"{ev.kind} needs {allowed}{_hint(cfg, ev.target)}"
+                )
         elif ev.target:
             raise ConfigError(f"{key}.target", ev.target, f"{ev.kind} takes no target")
         if ev.value is None and not kind.optional:

@@ -6,11 +6,38 @@ calibrations) hands its jobs to :func:`execute`, so they all use every core the 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
+
+GUARD = (
+    'a script that runs cxsim in worker processes needs its code under `if __name__ == "__main__":`'
+    " (workers import the script; or pass n_jobs=1)"
+)
+
+
+def _worker_importing_the_script() -> bool:
+    """Whether this process is a new worker still importing its parent's script.
+
+    A spawned worker imports the parent's ``__main__``; without the guard, the script's
+    own call lands here again. ``_inheriting`` is how multiprocessing itself tells.
+    """
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
+def _script_without_guard() -> bool:
+    """Whether the running ``__main__`` is a script file that never tests ``__name__``."""
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    try:
+        return main is not None and "__main__" not in Path(main).read_text(encoding="utf-8")
+    except OSError:
+        return False
 
 
 def execute(
@@ -29,6 +56,9 @@ def execute(
         progress: Show a progress bar.
         desc: Label of the progress bar.
     """
+    if _worker_importing_the_script():
+        # Quietly end this half-started worker: the parent reports the cause in one line.
+        os._exit(1)
     workers = min(n_jobs or os.cpu_count() or 1, len(jobs))
     bar = None
     if progress:
@@ -50,6 +80,10 @@ def execute(
                     results[futures[future]] = future.result()
                     if bar:
                         bar.update()
+    except BrokenProcessPool:
+        if _script_without_guard():
+            raise RuntimeError(GUARD) from None
+        raise
     finally:
         if bar:
             bar.close()

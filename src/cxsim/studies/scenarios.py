@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cxsim.config import CXSimConfig
+from cxsim.config import ConfigError, CXSimConfig
 from cxsim.config.compose import load_config
+from cxsim.config.scenario_file import is_scenario_file, scenario_file_overrides
 from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.outputs.tables import flat_summary
@@ -58,11 +59,31 @@ def check_metrics(metrics: Sequence[str], overrides: Sequence[str] = ()) -> None
     check_outcomes(metrics, known, "metrics")
 
 
+def scenario_item(item: str) -> tuple[str, list[str]]:
+    """One scenario as a user writes it, as its name and overrides.
+
+    ``web_outage`` is ``configs/scenario/web_outage.yaml``; ``path/to/sale.yaml`` a
+    scenario file anywhere on disk (named by its ``name`` or stem); ``lean=KEY=VALUE,...``
+    an ad-hoc scenario of overrides.
+
+    Raises:
+        ConfigError: if a scenario file is missing or malformed.
+    """
+    if is_scenario_file(item):
+        return scenario_file_overrides(item)
+    name, _, extra = item.partition("=")
+    return name, extra.split(",") if extra else [f"scenario={name}"]
+
+
 def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:
-    """Scenario names to override lists; a bare name ``x`` means ``scenario=x``."""
+    """Scenarios to override lists: a mapping as it is, a list by :func:`scenario_item`."""
     if isinstance(scenarios, Mapping):
         return {name: list(overrides) for name, overrides in scenarios.items()}
-    return {name: [f"scenario={name}"] for name in scenarios}
+    if isinstance(scenarios, str) or not all(isinstance(s, str) for s in scenarios):
+        raise ConfigError(
+            "scenarios", scenarios, "must be a list of names or files, or a mapping of overrides"
+        )
+    return dict(scenario_item(item) for item in scenarios)
 
 
 @dataclass
@@ -198,7 +219,8 @@ def run_scenarios(
     """Run every scenario ``replications`` times with common random numbers.
 
     Args:
-        scenarios: Name -> Hydra overrides, or a list of names of ``configs/scenario``.
+        scenarios: Name -> Hydra overrides, or a list of scenarios as
+            :func:`scenario_item` reads them (names, YAML files, ``name=overrides``).
         replications: Runs per scenario; replication ``r`` uses seed ``seed + r``.
         seed: First seed.
         overrides: Overrides shared by every scenario (e.g. ``customers.n=5000``).
@@ -277,7 +299,8 @@ def compare(
     (:func:`cxsim.studies.money.money_effects`), as rows of the same table.
 
     Args:
-        scenarios: Name -> Hydra overrides, or a list of names of ``configs/scenario``.
+        scenarios: Name -> Hydra overrides, or a list of scenarios as
+            :func:`scenario_item` reads them (names, YAML files, ``name=overrides``).
         replications: Runs per scenario, with common random numbers across scenarios.
         seed: First seed (replication ``r`` uses ``seed + r``).
         overrides: Overrides shared by every scenario.
