@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from cxsim.cli.common import config_errors, split_overrides
-from cxsim.outputs.tables import format_money
+from cxsim.config import MONEY_OUTCOMES
+from cxsim.outputs.tables import format_money, format_number
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import (
     check_metrics,
@@ -18,9 +19,6 @@ from cxsim.studies.scenarios import (
     run_scenarios,
     scenario_item,
 )
-
-MONEY_OUTCOMES = ("revenue", "cost", "profit", "clv", "investment", "npv_run", "npv")
-"""Outcomes that are money (not ``profit_margin``, a share): printed in the currency."""
 
 
 def main(argv: list[str]) -> None:
@@ -84,7 +82,9 @@ def describe(row: Any, currency: str) -> str:
             row, lambda v: format_money(v, currency)
         )
     else:
-        text = f"{row.diff:+.4g}" + _interval(row, lambda v: f"{v:+.4g}")
+        text = format_number(row.diff, signed=True) + _interval(
+            row, lambda v: format_number(v, signed=True)
+        )
     if row.metric in MONEY or not np.isfinite(row.pct):
         return text
     return f"{text}; {row.pct:+.1f}%"

@@ -6,6 +6,7 @@ import argparse
 
 from cxsim.cli.common import config_errors, split_overrides
 from cxsim.config import ConfigError
+from cxsim.outputs.tables import format_number
 from cxsim.studies.discovery import Discovery, discover, discover_in_sweep
 
 
@@ -141,13 +142,11 @@ def report(found: Discovery) -> str:
     )
     for row in found.box.itertuples():
         trust = "" if row.qp <= 0.05 else ", not significant"
+        low, high, first, last = map(
+            format_number, (row.low, row.high, row.range_low, row.range_high)
+        )
         lines.append(
-            f"  {row.parameter} in [{_number(row.low)}, {_number(row.high)}] (sampled "
-            f"{_number(row.range_low)} to {_number(row.range_high)}; qp {row.qp:.2g}{trust})"
+            f"  {row.parameter} in [{low}, {high}] (sampled {first} to {last}; "
+            f"qp {row.qp:.2g}{trust})"
         )
     return "\n".join(lines)
-
-
-def _number(value: float) -> str:
-    """A parameter value as a person reads it: whole thousands, or four digits."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 from cxsim.cli.common import config_errors, split_overrides
+from cxsim.outputs.tables import format_number
 from cxsim.studies.sensitivity import METHODS, sensitivity
 
 
@@ -58,6 +59,8 @@ def main(argv: list[str]) -> None:
         out = result.write(args.out)
     shown = result.indices[result.indices["index"].isin(["S1", "ST", "mu_star", "sigma"])]
     for row in shown.itertuples():
-        ci = f" (95% CI {row.ci_low:+.3g} to {row.ci_high:+.3g})" if np.isfinite(row.conf) else ""
-        print(f"{row.outcome:>20} {row.parameter:>40} {row.index:>7}: {row.value:+.3g}{ci}")
+        low, high = format_number(row.ci_low, True), format_number(row.ci_high, True)
+        ci = f" (95% CI {low} to {high})" if np.isfinite(row.conf) else ""
+        value = format_number(row.value, signed=True)
+        print(f"{row.outcome:>20} {row.parameter:>40} {row.index:>7}: {value}{ci}")
     print(f"cxsim: {len(result.samples)} samples x {len(result.seeds)} seed(s); results in {out}")

@@ -45,7 +45,7 @@ def _literal(value: Any) -> str:
 
 
 def scenario_file_overrides(path: str | Path) -> tuple[str, list[str]]:
-    r"""Read a scenario file and return its name and the overrides that apply it.
+    """Read a scenario file and return its name and the overrides that apply it.
 
     Args:
         path: A YAML file shaped like ``configs/scenario/*.yaml``.
@@ -61,8 +61,8 @@ def scenario_file_overrides(path: str | Path) -> tuple[str, list[str]]:
         >>> import tempfile, pathlib
         >>> f = pathlib.Path(tempfile.mkdtemp()) / "sale.yaml"
         >>> _ = f.write_text("events: [{kind: price_change, start: 10, value: -0.1}]")
-        >>> scenario_file_overrides(f)[1][-1]
-        'scenario.events=[{kind:\\'price_change\\',start:10,value:-0.1}]'
+        >>> print(scenario_file_overrides(f)[1][-1])
+        scenario.events=[{kind:'price_change',start:10,value:-0.1}]
     """
     if not isinstance(path, str | Path):
         raise ConfigError("scenario", path, "must be a path to a YAML file")

@@ -23,6 +23,26 @@ SCHEMES = ("none", "aht", "fcr", "csat", "nps_punitive", "balanced")
 PROGRAMMES = ("training", "vision_communication", "trait_hiring")
 """Programmes an event can run (``programme`` events; value = intensity 0-1)."""
 
+LOWER_IS_BETTER = (
+    "churned",
+    "annual_churn_rate",
+    "customer_effort",
+    "waiting_time",
+    "repeat_contact_share",
+    "employee_stress",
+    "employee_quits",
+    "employee_attrition_rate",
+    "escalations",
+    "cost",
+    "investment",
+    "payback_day",
+)
+"""Outcomes where less is better (an objective minimises them; a figure colours a fall
+as a gain). Every other outcome is better higher."""
+
+MONEY_OUTCOMES = ("revenue", "cost", "profit", "clv", "investment", "npv_run", "npv")
+"""Outcomes that are money (not ``profit_margin``, a share): shown in the currency."""
+
 MEDIA = ("phone", "chat", "email")
 """What a staffed touchpoint is (``touchpoints.*.medium``): each medium's queue has its
 own daily metrics (offered, answered, abandoned, wait, service level)."""

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from cxsim.outputs.figures import save_figure
+from cxsim.outputs.canvas import save_figure
 
 
 def plot_search(

@@ -15,51 +15,70 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
-from cxsim.config import CHURN_CAUSES, STAGES
-from cxsim.outputs.stats import mean_ci
+from cxsim.config import CHURN_CAUSES, LOWER_IS_BETTER, MONEY_OUTCOMES
+from cxsim.outputs.canvas import finish, readable
+from cxsim.outputs.journey_map import plot_journey_map as plot_journey_map  # its home before
 from cxsim.outputs.tables import format_money
 
-PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Customers", ("active_customers",), "customers"),
-    ("Acquisition and churn", ("acquisitions", "churn"), "customers / day"),
-    ("Churn by cause", tuple(f"churn_{c}" for c in CHURN_CAUSES), "customers / day"),
-    ("Net Promoter Score (true)", ("nps_true",), "NPS"),
-    ("Satisfaction", ("csat_true", "satisfaction", "trust", "engagement"), "share / level"),
-    ("Customer effort", ("customer_effort",), "effort (1-7)"),
-    ("Support contacts", ("contacts", "repeat_contacts"), "contacts / day"),
-    ("Contact centre", ("first_contact_resolution", "employee_utilisation"), "share"),
-    ("Money", ("revenue", "cost", "profit"), "per day"),
+ZERO = "zero"
+"""A panel's axis that always shows zero, so a small drift does not look like a boom."""
+
+PANELS: tuple[tuple[str, tuple[str, ...], str, tuple[float, float] | str], ...] = (
+    ("Customers", ("active_customers",), "customers", ZERO),
+    ("Acquisition and churn", ("acquisitions", "churn"), "customers / day", ZERO),
+    ("Churn by cause", tuple(f"churn_{c}" for c in CHURN_CAUSES), "customers / day", ZERO),
+    ("Net Promoter Score (true)", ("nps_true",), "NPS (-100 to 100)", ZERO),
+    ("Satisfaction", ("csat_true", "satisfaction", "trust", "engagement"), "share / level", (0, 1)),
+    ("Customer effort", ("customer_effort",), "effort (1 easy - 7 hard)", (1, 7)),
+    ("Support contacts", ("contacts", "repeat_contacts"), "contacts / day", ZERO),
+    ("Contact centre", ("first_contact_resolution", "employee_utilisation"), "share", (0, 1)),
+    ("Money", ("revenue", "cost", "profit"), "{currency} per day", ZERO),
 )
+"""Title, daily metrics, axis label and vertical range of each panel of the main figure."""
 
 
 def plot_main_metrics(
-    metrics: pd.DataFrame, path: str | Path | None = None, smooth_days: int = 7
+    metrics: pd.DataFrame,
+    path: str | Path | None = None,
+    smooth_days: int = 7,
+    currency: str = "EUR",
 ) -> Figure:
     """A 3x3 grid of the main daily metrics, smoothed by a centred rolling mean.
+
+    Counts and money are drawn from zero and shares and scores on their whole scale, so
+    the height of a line reads as its size.
 
     Args:
         metrics: Daily metrics as returned by :func:`cxsim.run`.
         path: Where to save a PNG, if given.
         smooth_days: Window of the rolling mean (1 = raw).
+        currency: The unit of the money panel (``finance.currency``).
 
     Returns:
         The figure.
     """
     fig, axes = plt.subplots(3, 3, figsize=(15, 11), constrained_layout=True)
     smooth = metrics.rolling(smooth_days, center=True, min_periods=1).mean()
-    for ax, (title, columns, ylabel) in zip(axes.flat, PANELS, strict=True):
+    for ax, (title, columns, ylabel, limits) in zip(axes.flat, PANELS, strict=True):
         for column in columns:
             ax.plot(smooth.index, smooth[column], label=column.replace("_", " "))
         ax.set_title(title)
         ax.set_xlabel("day")
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(ylabel.format(currency=currency))
+        if limits == ZERO:
+            low, high = ax.get_ylim()
+            ax.set_ylim(min(low, 0.0), max(high, 0.0))
+        else:
+            ax.set_ylim(*limits)
+        readable(ax.yaxis)
         if len(columns) > 1:
             ax.legend(fontsize="small")
         ax.grid(alpha=0.3)
     fig.suptitle(f"cxsim: daily metrics ({smooth_days}-day rolling mean)")
-    return _finish(fig, path)
+    return finish(fig, path)
 
 
 # --- scenario comparisons -------------------------------------------------------------------
@@ -78,40 +97,72 @@ KEY_DAILY = ("churn_rate", "nps_true", "customer_effort", "repeat_contacts")
 """Daily metrics shown by default over time."""
 
 
+VERDICTS = {"better": "tab:green", "worse": "tab:red", "not clear (CI spans 0)": "tab:gray"}
+"""How an effect bar is coloured: by whether it is good for the company, not by its sign."""
+
+
+def _verdict(metric: str, low: float, high: float) -> str:
+    """Whether an effect's whole CI is on the good side, on the bad side, or spans zero."""
+    if low <= 0 <= high or not (np.isfinite(low) and np.isfinite(high)):
+        return "not clear (CI spans 0)"
+    up = low > 0
+    return "better" if up != (metric in LOWER_IS_BETTER) else "worse"
+
+
 def plot_effects(
-    effects: pd.DataFrame, metrics: Sequence[str] = KEY_OUTCOMES, path: str | Path | None = None
+    effects: pd.DataFrame,
+    metrics: Sequence[str] = KEY_OUTCOMES,
+    path: str | Path | None = None,
+    currency: str = "EUR",
 ) -> Figure:
     """Each scenario's difference to the baseline, as bars with 95% CIs, one panel a metric.
+
+    A bar is green when its whole CI is a gain for the company (fewer churned, more
+    profit), red when it is a loss, grey when the CI spans zero. The baseline (no
+    difference to itself) is left out.
 
     Args:
         effects: Table from :func:`cxsim.compare` (or ``ScenarioRuns.effects``).
         metrics: Outcomes to show.
         path: Where to save a PNG, if given.
+        currency: The unit of the money outcomes.
     """
     metrics = [m for m in metrics if m in set(effects["metric"])]
+    itself = effects.groupby("scenario")[["diff", "diff_ci_low", "diff_ci_high"]].apply(
+        lambda t: bool((t.to_numpy() == 0).all())
+    )
+    effects = effects[~effects["scenario"].isin(itself[itself].index)]
     cols = min(3, max(len(metrics), 1))
     rows = -(-len(metrics) // cols) or 1
+    height = 1.0 + (1.1 + 0.35 * effects["scenario"].nunique()) * rows
     fig, axes = plt.subplots(
-        rows, cols, figsize=(5 * cols, 0.6 + 2.6 * rows), squeeze=False, constrained_layout=True
+        rows, cols, figsize=(5 * cols, height), squeeze=False, constrained_layout=True
     )
     for ax, metric in zip(axes.flat, metrics, strict=False):
         t = effects[effects["metric"] == metric]
         y = np.arange(len(t))
         err = np.vstack([t["diff"] - t["diff_ci_low"], t["diff_ci_high"] - t["diff"]])
         colours = [
-            "tab:red" if lo > 0 else "tab:blue" if hi < 0 else "tab:gray"
+            VERDICTS[_verdict(metric, lo, hi)]
             for lo, hi in zip(t["diff_ci_low"], t["diff_ci_high"], strict=True)
         ]
         ax.barh(y, t["diff"], xerr=err, color=colours, alpha=0.8, capsize=3)
         ax.set_yticks(y, t["scenario"])
+        ax.invert_yaxis()  # scenarios top-down in the order they were given
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_title(metric.replace("_", " "))
-        ax.set_xlabel("difference to baseline (95% CI)")
+        direction = "lower is better" if metric in LOWER_IS_BETTER else "higher is better"
+        ax.set_title(f"{metric.replace('_', ' ')} ({direction})", fontsize="medium")
+        unit = f"{currency}, " if metric in MONEY_OUTCOMES else ""
+        ax.set_xlabel(f"difference to baseline ({unit}95% CI)")
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        readable(ax.xaxis)
         ax.grid(axis="x", alpha=0.3)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.axis("off")
+    handles = [Patch(color=c, alpha=0.8, label=label) for label, c in VERDICTS.items()]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize="small")
     fig.suptitle("Effects vs baseline (paired replications, common random numbers)")
-    return _finish(fig, path)
+    return finish(fig, path)
 
 
 def plot_profit_bridge(
@@ -159,13 +210,13 @@ def plot_profit_bridge(
             )
         ax.set_xticks(x, [str(item) for item in t["item"]], rotation=20, ha="right")
         ax.axhline(0, color="black", lw=0.8)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        readable(ax.yaxis)
         ax.set_ylabel(f"difference to baseline ({currency})")
         ax.set_title(f"{name}: profit over the run against the baseline")
         ax.margins(y=0.15)  # room for the labels beyond the intervals
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle("Where the profit difference comes from (mean of paired replications, 95% CI)")
-    return _finish(fig, path)
+    return finish(fig, path)
 
 
 def plot_checks(table: pd.DataFrame, title: str = "", path: str | Path | None = None) -> Figure:
@@ -201,7 +252,7 @@ def plot_checks(table: pd.DataFrame, title: str = "", path: str | Path | None = 
         ax.set_xlim(min(*span, left) - 0.1 * width, max(*span, right) + 0.1 * width)
         ax.set_title(f"{row.metric}: {row.contrast}", fontsize=9, loc="left")
     fig.suptitle(f"{title}\nvalue and 95% CI (dot) against the expected band (green)")
-    return _finish(fig, path)
+    return finish(fig, path)
 
 
 def plot_scenarios_over_time(
@@ -209,6 +260,7 @@ def plot_scenarios_over_time(
     metrics: Sequence[str] = KEY_DAILY,
     path: str | Path | None = None,
     smooth_days: int = 7,
+    event_days: tuple[int, int] | None = None,
 ) -> Figure:
     """Daily metrics per scenario: mean over replications with a 95% CI band.
 
@@ -219,6 +271,8 @@ def plot_scenarios_over_time(
         metrics: Daily metrics to show, one panel each.
         path: Where to save a PNG, if given.
         smooth_days: Centred rolling mean applied to each replication first.
+        event_days: First and last day of the scenarios' events, shaded (a scenario
+            comparison's ``event_days``).
     """
     from scipy import stats
 
@@ -228,6 +282,16 @@ def plot_scenarios_over_time(
         rows, cols, figsize=(7 * cols, 3.6 * rows), squeeze=False, constrained_layout=True
     )
     for ax, metric in zip(axes.flat, metrics, strict=False):
+        if event_days is not None:
+            first, last = event_days
+            ax.axvspan(
+                first - 0.5,
+                last + 0.5,
+                color="0.6",
+                alpha=0.2,
+                lw=0,
+                label=f"scenario events (days {first}-{last})",
+            )
         for name in daily["scenario"].unique():
             wide = daily[daily["scenario"] == name].pivot(
                 index="day", columns="replication", values=metric
@@ -246,6 +310,7 @@ def plot_scenarios_over_time(
             )
         ax.set_title(metric.replace("_", " "))
         ax.set_xlabel("day")
+        readable(ax.yaxis)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(metrics) :]:
         ax.axis("off")
@@ -254,123 +319,4 @@ def plot_scenarios_over_time(
         f"Scenarios over time: mean of {daily['replication'].nunique()} replications, 95% CI band "
         f"({smooth_days}-day rolling mean)"
     )
-    return _finish(fig, path)
-
-
-def plot_journey_map(
-    daily: pd.DataFrame,
-    days: tuple[int, int] | None = None,
-    path: str | Path | None = None,
-    failure_threshold: float = 0.05,
-    journey_days: pd.DataFrame | None = None,
-) -> Figure:
-    """The journey map: average experience at each journey stage, per scenario.
-
-    With ``journey_days`` it also shows time: the mean experience of the moments lived
-    on each day of a journey that waited (purchase on day 0, the waiting days, the
-    arrival), and the waiting customers' anxiety, per scenario with 95% CI bands.
-
-    Each line is the emotional curve of the journey (mean moment value at purchase,
-    delivery, use and support, with 95% CIs over replications). A red ring marks a
-    failure point: a stage where at least ``failure_threshold`` of the moments were
-    must-be failures, with the share written beside it.
-
-    Args:
-        daily: One row per run and day: ``scenario``, ``replication``, ``day`` and the
-            ``experience_<stage>`` and ``failures_<stage>`` metrics (``ScenarioRuns.daily``
-            of :func:`cxsim.run_scenarios`); scenarios are drawn in the order they first
-            appear.
-        days: Inclusive day window to average over (default: the whole run; a scenario
-            comparison's ``event_days`` is the window of its events).
-        path: Where to save a PNG, if given.
-        failure_threshold: Share of must-be failures that marks a failure point.
-        journey_days: One row per run and day of journey: ``scenario``, ``replication``,
-            ``journey_day``, ``moments``, ``experience`` and ``anxiety``
-            (:meth:`cxsim.CXEcosystemModel.journey_days` of each run).
-    """
-    scenarios = daily["scenario"].unique()
-    if days is not None:
-        daily = daily[daily["day"].between(*days)]
-    per_run = daily.groupby(["scenario", "replication"]).mean(numeric_only=True)
-    if journey_days is None:
-        fig, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
-    else:
-        fig, (ax, *over_time) = plt.subplots(1, 3, figsize=(18, 5.5), constrained_layout=True)
-        _journey_time(journey_days, scenarios, over_time)
-    x = np.arange(len(STAGES))
-    width = 0.8 / max(len(scenarios), 1)
-    for i, name in enumerate(scenarios):
-        runs_of = per_run.loc[name]
-        cis = [mean_ci(runs_of[f"experience_{s}"].to_numpy()) for s in STAGES]
-        mean = np.array([c[0] for c in cis])
-        err = np.array([[c[0] - c[1] for c in cis], [c[2] - c[0] for c in cis]])
-        xs = x + (i - (len(scenarios) - 1) / 2) * width * 0.3
-        ax.errorbar(xs, mean, yerr=err, marker="o", capsize=3, label=name)
-        failures = np.array([runs_of[f"failures_{s}"].mean() for s in STAGES])
-        for xi, yi, share in zip(xs, mean, failures, strict=True):
-            if share >= failure_threshold:
-                ax.scatter([xi], [yi], s=220, facecolors="none", edgecolors="tab:red", lw=2)
-                ax.annotate(
-                    f"{100 * share:.0f}% failed",
-                    (xi, yi),
-                    textcoords="offset points",
-                    xytext=(8, -14),
-                    color="tab:red",
-                    fontsize="small",
-                )
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(x, [s.capitalize() for s in STAGES])
-    ax.set_ylabel("mean experience (performance vs expectation)")
-    window = f"days {days[0]}-{days[1]}" if days else "whole run"
-    ax.set_title(
-        f"Journey map ({window}); red rings: >= {100 * failure_threshold:.0f}% must-be failures"
-    )
-    ax.legend(fontsize="small")
-    ax.grid(alpha=0.3)
-    return _finish(fig, path)
-
-
-def _journey_time(
-    journey_days: pd.DataFrame, scenarios: Sequence[str], axes: list, min_share: float = 0.02
-) -> None:
-    """Experience and anxiety over the days of a journey, per scenario (mean, 95% CI).
-
-    Days of a journey with fewer than ``min_share`` of the busiest day's moments are left
-    out.
-    """
-    panels = (
-        ("experience", "Experience over the days of a journey", "mean experience of the day"),
-        ("anxiety", "Anxiety of the customers still waiting", "mean anxiety"),
-    )
-    for ax, (column, title, ylabel) in zip(axes, panels, strict=True):
-        for name in scenarios:
-            runs = journey_days[journey_days["scenario"] == name].dropna(subset=[column])
-            # days few journeys reach (a slipped order's last days) are noise, not a curve
-            weight = runs.groupby("journey_day")["moments"].mean()
-            common = weight.index[weight >= min_share * weight.max()]
-            by_day = runs[runs["journey_day"].isin(common)].groupby("journey_day")[column]
-            cis = by_day.apply(lambda v: mean_ci(v.to_numpy()))
-            x = cis.index.to_numpy()
-            ax.plot(x, [c[0] for c in cis], marker="o", ms=3, label=name)
-            ax.fill_between(x, [c[1] for c in cis], [c[2] for c in cis], alpha=0.2)
-        ax.axhline(0, color="black", lw=0.8)
-        ax.set_title(title)
-        ax.set_xlabel("days since purchase")
-        ax.set_ylabel(ylabel)
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize="small")
-
-
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Lay a figure out, save it as a PNG and close it; return its path."""
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return Path(path)
-
-
-def _finish(fig: Figure, path: str | Path | None) -> Figure:
-    if path is not None:
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-    return fig
+    return finish(fig, path)

@@ -37,8 +37,38 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return mean, mean - half, mean + half
 
 
-def relative_change(alternative: np.ndarray, baseline: np.ndarray) -> np.ndarray:
-    """Per-replication relative change ``alternative / baseline - 1`` (NaN where 0)."""
-    base = np.asarray(baseline, dtype=float)
-    alt = np.asarray(alternative, dtype=float)
-    return np.divide(alt - base, base, out=np.full(base.shape, np.nan), where=base != 0)
+def relative_change(
+    alternative: np.ndarray, baseline: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float]:
+    """Percent change of the mean, ``100 * mean(a - b) / |mean(b)|``, with its CI.
+
+    A ratio of means, so its sign is always the mean difference's (a mean of each
+    replication's ratio is not: one small baseline can flip it). The interval is the
+    delta method's for paired replications.
+
+    Args:
+        alternative: One value per replication.
+        baseline: The paired baseline values (NaN pairs are dropped).
+        level: Confidence level.
+
+    Returns:
+        ``(pct, low, high)``; NaN when the baseline's mean is zero.
+
+    Example:
+        >>> [round(v, 1) for v in relative_change(np.array([9.0, 12.0]), np.array([10.0, 10.0]))]
+        [5.0, -185.6, 195.6]
+    """
+    a = np.asarray(alternative, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    if b.size == 0 or b.mean() == 0:
+        return float("nan"), float("nan"), float("nan")
+    scale = abs(float(b.mean()))
+    diff = a - b
+    ratio = float(diff.mean()) / scale
+    # the deviations of each replication from the ratio, d - R |mean b|, carry its error
+    residual = diff - ratio * np.sign(b.mean()) * b
+    _, low, high = mean_ci(residual, level)
+    half = (high - low) / 2 / scale
+    return 100 * ratio, 100 * (ratio - half), 100 * (ratio + half)

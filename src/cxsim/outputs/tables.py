@@ -28,6 +28,19 @@ def flat_summary(summary: Mapping[str, Any], drop: Collection[str] = ()) -> dict
     return flat
 
 
+def format_number(value: float, signed: bool = False) -> str:
+    """A number as a person reads it: whole thousands with separators, else four digits.
+
+    Example:
+        >>> format_number(180412.7), format_number(-0.012345, signed=True), format_number(2.0)
+        ('180,413', '-0.01235', '2')
+    """
+    if not np.isfinite(value):
+        return "n/a" if np.isnan(value) else f"{value:{'+' if signed else ''}}"
+    sign = "+" if signed else ""
+    return f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign}.4g}"
+
+
 def format_money(value: float, currency: str, signed: bool = True) -> str:
     """Money as a person reads it: whole units with thousands separators and the currency.
 

@@ -342,7 +342,7 @@ def plot_calibration(result: CalibrationResult, path: str | Path) -> Path:
     """Observed against simulated, the projection beyond the data dashed, with its band."""
     import matplotlib.pyplot as plt
 
-    from cxsim.outputs.figures import save_figure
+    from cxsim.outputs.canvas import save_figure
 
     c, obs = result.curve, result.observed
     fig, ax = plt.subplots(figsize=(8, 5))

@@ -18,23 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cxsim.config import ConfigError
-
-LOWER_IS_BETTER = (
-    "churned",
-    "annual_churn_rate",
-    "customer_effort",
-    "waiting_time",
-    "repeat_contact_share",
-    "employee_stress",
-    "employee_quits",
-    "employee_attrition_rate",
-    "escalations",
-    "cost",
-    "investment",
-    "payback_day",
-)
-"""Outcomes a bare objective minimises (every other bare name is maximised)."""
+from cxsim.config import LOWER_IS_BETTER, ConfigError
 
 _TERM = re.compile(
     r"\s*(?P<sign>[+-])?\s*(?:(?P<weight>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)\s*\*)?"

@@ -138,7 +138,12 @@ def write_report(results: Sequence[ExperimentResult], out_dir: Path) -> Path:
             parts.append(f"\n## {exp.title}\n\n{exp.question}\n\n![{exp.name}]({exp.name}.png)\n")
             if exp.figure_metrics:
                 name = f"{exp.name}_over_time.png"
-                plot_scenarios_over_time(result.runs.daily, exp.figure_metrics, staging / name)
+                plot_scenarios_over_time(
+                    result.runs.daily,
+                    exp.figure_metrics,
+                    staging / name,
+                    event_days=result.runs.event_days,
+                )
                 parts.append(f"\n![{exp.name} over time]({name})\n")
         outcomes = pd.concat(
             [r.outcomes.reset_index().assign(experiment=r.experiment.name) for r in results],

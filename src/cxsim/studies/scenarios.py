@@ -145,7 +145,7 @@ class ScenarioRuns:
                 paired = base[metric].reindex(own.index).to_numpy(dtype=float)
                 mean, low, high = mean_ci(values, level)
                 diff, d_low, d_high = mean_ci(values - paired, level)
-                pct, p_low, p_high = mean_ci(100 * relative_change(values, paired), level)
+                pct, p_low, p_high = relative_change(values, paired, level)
                 rows.append(
                     {
                         "scenario": name,
@@ -194,8 +194,10 @@ class ScenarioRuns:
             self.summaries.to_parquet(staging / "summaries.parquet")
             self.daily.to_parquet(staging / "daily.parquet")
             shown = list(metrics or plots.KEY_OUTCOMES)
-            plots.plot_effects(effects, shown, staging / "effects.png")
-            plots.plot_scenarios_over_time(self.daily, plots.KEY_DAILY, staging / "over_time.png")
+            plots.plot_effects(effects, shown, staging / "effects.png", self.currency)
+            plots.plot_scenarios_over_time(
+                self.daily, plots.KEY_DAILY, staging / "over_time.png", event_days=self.event_days
+            )
             plots.plot_journey_map(self.daily, self.event_days, staging / "journey_map.png")
             if len(self.scenarios) > 1:
                 bridge = self.bridge()

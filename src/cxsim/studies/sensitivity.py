@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,10 @@ from cxsim.simulation import simulate
 from cxsim.studies.parameters import Parameter, apply, check, parse
 from cxsim.studies.runner import execute
 from cxsim.studies.scenarios import NOT_OUTCOMES, outcome_names
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 METHODS = ("sobol", "morris")
 
@@ -208,11 +213,42 @@ def sensitivity(
     return SensitivityResult(method, params, list(outcomes), seeds, samples, indices)
 
 
-def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
-    """One panel per outcome: Sobol S1 and ST bars, or Morris mu* against sigma."""
+def _name_points(ax: Axes, x: pd.Series, y: pd.Series) -> None:
+    """Write each point's name beside it, a line lower while it would overprint another.
+
+    Names of points in the right half end at their point, so they stay inside.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    middle = sum(ax.get_xlim()) / 2
+    placed: list = []
+    for name in y.sort_values(ascending=False).index:
+        right = x[name] > middle
+        for line in range(len(x) + 1):
+            label = ax.annotate(
+                name,
+                (x[name], y[name]),
+                textcoords="offset points",
+                xytext=(-4 if right else 4, 5 - 11 * line),
+                ha="right" if right else "left",
+                fontsize="small",
+            )
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            label.remove()
+        placed.append(box)
+
+
+def plot_indices(result: SensitivityResult, path: str | Path | None = None) -> Figure:
+    """One panel per outcome: Sobol S1 and ST bars, or Morris mu* against sigma.
+
+    Args:
+        result: The analysis.
+        path: Where to save a PNG, if given (the figure is then closed).
+    """
     import matplotlib.pyplot as plt
 
-    from cxsim.outputs.figures import save_figure
+    from cxsim.outputs.canvas import finish, readable
 
     k = len(result.outcomes)
     fig, axes = plt.subplots(1, k, figsize=(6 * k, 1.5 + 0.6 * len(result.parameters)))
@@ -232,11 +268,17 @@ def plot_indices(result: SensitivityResult, path: str | Path) -> Path:
             wide = table.pivot(index="parameter", columns="index", values="value").loc[names]
             conf = table[table["index"] == "mu_star"].set_index("parameter").loc[names, "conf"]
             ax.errorbar(wide["mu_star"], wide["sigma"], xerr=conf, fmt="o", capsize=3)
-            for name, row in wide.iterrows():
-                ax.annotate(name, (row["mu_star"], row["sigma"]), fontsize="small")
+            # a name goes one line lower for each close neighbour named before it: names of
+            # points near each other overprinted
+            # room for the names of the points at the edges, which were cut off
+            ax.margins(x=0.35, y=0.2)
+            ax.set_xlim(left=-0.03 * ax.get_xlim()[1])  # mu* is never negative
+            _name_points(ax, wide["mu_star"], wide["sigma"])
+            readable(ax.xaxis)
             ax.set_xlabel("mu* (mean absolute elementary effect, 95% CI)")
             ax.set_ylabel("sigma (interactions, non-linearity)")
         ax.set_title(outcome)
         ax.grid(alpha=0.3)
     fig.suptitle(f"{result.method.capitalize()} sensitivity, seeds {result.seeds}")
-    return save_figure(fig, path)
+    fig.tight_layout()
+    return finish(fig, path)

@@ -177,7 +177,7 @@ def plot_retention(curves: pd.DataFrame, path: str | Path, title: str = "") -> P
     """Step plot of the curves with their confidence bands, one line per group."""
     import matplotlib.pyplot as plt
 
-    from cxsim.outputs.figures import save_figure
+    from cxsim.outputs.canvas import save_figure
 
     by = [g for g in GROUPS if g in curves.columns]
     fig, ax = plt.subplots(figsize=(8, 5))
