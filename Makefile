@@ -4,7 +4,7 @@
 VENV  := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test notebooks lint bench clean
+.PHONY: run test notebooks studio chromium lint bench clean
 
 $(STAMP): pyproject.toml
 	@PYTHON=$$(bash scripts/python.sh) && "$$PYTHON" -m venv $(VENV)
@@ -16,9 +16,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/cxsim hydra.run.dir=outputs/reference
 
-## The test suite (what CI runs).
-test: $(STAMP)
+## The test suite (what CI runs); the studio's browser tests drive Debian's chromium.
+test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest
+
+chromium:
+	@bash scripts/install_chromium.sh
+
+## The what-if studio in the browser, on http://127.0.0.1:8765.
+studio: $(STAMP)
+	$(VENV)/bin/cxsim studio
 
 ## JupyterLab on notebooks/ (the notebooks extra is installed on first use).
 notebooks: $(VENV)/.notebooks

@@ -444,13 +444,13 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def update_readme(table: str, readme: Path = README) -> None:
-    """Replace the text between the benchmark markers of the README with ``table``."""
+def update_readme(table: str, readme: Path = README, markers: tuple[str, str] = MARKERS) -> None:
+    """Replace the text between a benchmark's markers in the README with ``table``."""
     text = readme.read_text(encoding="utf-8")
-    start, end = (text.find(m) for m in MARKERS)
+    start, end = (text.find(m) for m in markers)
     if start < 0 or end < start:
-        raise RuntimeError(f"{readme} has no {MARKERS[0]} ... {MARKERS[1]} block")
-    new = text[: start + len(MARKERS[0])] + "\n" + table + text[end:]
+        raise RuntimeError(f"{readme} has no {markers[0]} ... {markers[1]} block")
+    new = text[: start + len(markers[0])] + "\n" + table + text[end:]
     write_atomic(readme, new)
 
 

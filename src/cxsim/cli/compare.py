@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import Any
-
-import numpy as np
 
 from cxsim.cli.common import config_errors, split_overrides
-from cxsim.config import MONEY_OUTCOMES
-from cxsim.outputs.tables import format_money, format_number
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import (
     check_metrics,
@@ -19,6 +13,7 @@ from cxsim.studies.scenarios import (
     run_scenarios,
     scenario_item,
 )
+from cxsim.studies.wording import describe
 
 
 def main(argv: list[str]) -> None:
@@ -65,38 +60,3 @@ def main(argv: list[str]) -> None:
     for row in table[table["scenario"] != baseline].itertuples():
         print(f"{row.scenario:>20} {row.metric:>20}: {describe(row, runs.currency)}")
     print(f"cxsim: {len(runs.seeds)} replications per scenario; results in {out}")
-
-
-def describe(row: Any, currency: str) -> str:
-    """One effect as a person reads it: the difference, its 95% CI, the relative change."""
-    if row.metric == "payback_day":
-        never = np.isinf(row.diff)
-        text = "does not pay back within the run" if never else f"pays back on {_day(row.diff)}"
-        return text if never and np.isinf(row.diff_ci_low) else text + _interval(row, _day)
-    if row.metric == "roi":
-        if np.isnan(row.diff):
-            return "n/a (nothing invested)"
-        return f"{row.diff:+.2f} per unit invested" + _interval(row, lambda v: f"{v:+.2f}")
-    if row.metric in MONEY_OUTCOMES:
-        text = format_money(row.diff, currency) + _interval(
-            row, lambda v: format_money(v, currency)
-        )
-    else:
-        text = format_number(row.diff, signed=True) + _interval(
-            row, lambda v: format_number(v, signed=True)
-        )
-    if row.metric in MONEY or not np.isfinite(row.pct):
-        return text
-    return f"{text}; {row.pct:+.1f}%"
-
-
-def _interval(row: Any, shown: Callable[[float], str]) -> str:
-    if row.replications < 2:
-        return " (no CI from 1 replication)"
-    return f" (95% CI {shown(row.diff_ci_low)} to {shown(row.diff_ci_high)})"
-
-
-def _day(value: float) -> str:
-    if np.isnan(value):
-        return "n/a"
-    return "beyond the run" if np.isinf(value) else f"day {value:.0f}"

@@ -193,6 +193,7 @@ SUBCOMMANDS: dict[str, str] = {
     "compare": "run scenarios against a baseline with replications: effects, money, figures",
     "optimise": "search lever settings within a budget, re-run the best on fresh seeds",
     "discover": "find the conditions under which one policy beats another (PRIM boxes)",
+    "studio": "the what-if studio in the browser (levers, events, answers with CIs)",
     "reproduce": "run the reference experiments of experiments/ and check their claims",
     "sensitivity": "Morris or Sobol indices of summary outcomes",
     "calibrate": "fit parameters to an observed retention table",

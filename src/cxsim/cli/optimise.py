@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from cxsim.cli.common import config_errors, split_overrides
-from cxsim.cli.compare import describe
 from cxsim.studies.optimise import Optimisation, optimise
+from cxsim.studies.wording import describe
 
 
 def main(argv: list[str]) -> None:

@@ -28,7 +28,7 @@ def is_scenario_file(item: str) -> bool:
     return item.lower().endswith(SUFFIXES)
 
 
-def _literal(value: Any) -> str:
+def hydra_literal(value: Any) -> str:
     """A value in Hydra's override grammar, strings quoted (``a+b`` and ``*`` are targets)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -37,9 +37,9 @@ def _literal(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list):
-        return "[" + ",".join(_literal(v) for v in value) + "]"
+        return "[" + ",".join(hydra_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{k}:{_literal(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{k}:{hydra_literal(v)}" for k, v in value.items()) + "}"
     text = str(value).replace("\\", "\\\\").replace("'", "\\'")
     return f"'{text}'"
 
@@ -88,8 +88,8 @@ def scenario_file_overrides(path: str | Path) -> tuple[str, list[str]]:
         raise ConfigError("scenario.events", str(path), "must be a list of events (mappings)")
     name = str(content.get("name") or file.stem)
     overrides = [
-        f"scenario.name={_literal(name)}",
-        f"scenario.description={_literal(str(content.get('description', '')))}",
-        f"scenario.events={_literal(events)}",
+        f"scenario.name={hydra_literal(name)}",
+        f"scenario.description={hydra_literal(str(content.get('description', '')))}",
+        f"scenario.events={hydra_literal(events)}",
     ]
     return name, overrides

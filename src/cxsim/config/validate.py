@@ -14,7 +14,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from cxsim.config.rules import RULE, ConfigError, Interval
+from cxsim.config.rules import RULE, ConfigError, Interval, Rule
 from cxsim.config.schema import CXSimConfig
 from cxsim.config.vocabulary import EVENTS, PROGRAMMES, SCHEMES, STAGES, Target
 from cxsim.config.waiting_schema import WAIT_STAGES
@@ -163,7 +163,7 @@ def _check_waiting(cfg: CXSimConfig) -> None:
         )
 
 
-def _targets(cfg: CXSimConfig, target: Target) -> list[str] | None:
+def event_targets(cfg: CXSimConfig, target: Target) -> list[str] | None:
     """The names a target of this kind may take in ``cfg`` (None: no target at all)."""
     systems = list(cfg.environment.systems)
     return {
@@ -192,12 +192,32 @@ def _hint(cfg: CXSimConfig, target: str) -> str:
     return f" ({'; '.join(hints)})" if hints else ""
 
 
+def rule_of(cfg: CXSimConfig, key: str) -> Rule | None:
+    """The rule a config key's value must pass (None for a key without one).
+
+    Example:
+        >>> from cxsim.config import load_config
+        >>> rule_of(load_config(["days=3"]), "touchpoints.web.quality").span()
+        '>= 0 and <= 1'
+    """
+    node: Any = cfg
+    *parents, leaf = key.split(".")
+    for part in parents:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    if isinstance(node, dict):
+        return _ENTRY
+    known = {f.name: f for f in fields(node)}
+    if leaf not in known:
+        raise ConfigError(key, None, "no such key (`cxsim --cfg job` lists the keys)")
+    return known[leaf].metadata.get(RULE)
+
+
 def _check_events(cfg: CXSimConfig) -> None:
     """Each event needs a target its kind can hit, a value in range and a sane window."""
     for i, ev in enumerate(cfg.scenario.events):
         key = f"scenario.events.{i}"
         kind = EVENTS[ev.kind]  # the walker has checked the kind is one of EVENTS
-        targets = _targets(cfg, kind.target)
+        targets = event_targets(cfg, kind.target)
         if targets is not None:
             if kind.target == "system_pair" and "+" in ev.target:
                 # either order names the pair: the integration matrix is symmetric

@@ -46,6 +46,7 @@ def execute(
     n_jobs: int | None = None,
     progress: bool = False,
     desc: str = "cxsim",
+    on_done: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Run the jobs, in worker processes unless ``n_jobs == 1``; results keyed like jobs.
 
@@ -55,6 +56,9 @@ def execute(
         n_jobs: Worker processes (default: every core; 1 runs in this process).
         progress: Show a progress bar.
         desc: Label of the progress bar.
+        on_done: Called with (jobs done, jobs in all) after each job, in this process.
+            An exception it raises stops the work: jobs not started are dropped, and it
+            propagates (how a caller cancels).
     """
     if _worker_importing_the_script():
         # Quietly end this half-started worker: the parent reports the cause in one line.
@@ -72,14 +76,23 @@ def execute(
                 results[key] = job(overrides)
                 if bar:
                     bar.update()
+                if on_done:
+                    on_done(len(results), len(jobs))
         else:
             # spawn: workers start clean (no inherited threads or state), as on any OS
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
                 futures = {pool.submit(job, overrides): key for key, overrides in jobs.items()}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    if bar:
-                        bar.update()
+                try:
+                    for future in as_completed(futures):
+                        results[futures[future]] = future.result()
+                        if bar:
+                            bar.update()
+                        if on_done:
+                            on_done(len(results), len(jobs))
+                except BaseException:
+                    # stop now: drop the jobs not started rather than wait for them all
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
     except BrokenProcessPool:
         if _script_without_guard():
             raise RuntimeError(GUARD) from None

@@ -10,7 +10,7 @@ their confidence intervals are much narrower than those of two independent means
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -217,6 +217,7 @@ def run_scenarios(
     baseline: str | None = None,
     n_jobs: int | None = None,
     progress: bool = False,
+    on_done: Callable[[int, int], None] | None = None,
 ) -> ScenarioRuns:
     """Run every scenario ``replications`` times with common random numbers.
 
@@ -230,6 +231,8 @@ def run_scenarios(
             first one).
         n_jobs: Worker processes (default: every core; 1 runs in this process).
         progress: Show a progress bar.
+        on_done: Called with (runs done, runs in all) after each run; an exception it
+            raises stops the rest (see :func:`cxsim.studies.runner.execute`).
 
     Returns:
         The runs; see :meth:`ScenarioRuns.effects` for the table of effects.
@@ -254,7 +257,7 @@ def run_scenarios(
         for name, own in named.items()
         for r, s in enumerate(seeds)
     }
-    results = execute(jobs, _job, n_jobs, progress, desc="cxsim compare")
+    results = execute(jobs, _job, n_jobs, progress, desc="cxsim compare", on_done=on_done)
     summaries = pd.DataFrame(
         [
             {"scenario": name, "replication": r, "seed": seeds[r], **results[name, r][0]}

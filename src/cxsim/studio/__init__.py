@@ -1,0 +1,1 @@
+"""The studio: a what-if in the browser, built with controls and answered with CIs and money."""

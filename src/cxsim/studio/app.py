@@ -1,0 +1,272 @@
+"""The studio's page (Solara): pick a company, move levers, put events on a timeline, run.
+
+Everything a person sets lives in per-tab state (Solara's reactive variables and tasks
+are scoped to one browser tab), so two tabs never share a run. The page composes a
+:class:`~cxsim.studio.whatif.WhatIf`; running, validating and answering are that
+module's, which calls the same functions as the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import matplotlib.pyplot as plt
+import solara
+import solara.util
+from solara.lab import task
+
+from cxsim.config import EVENT_KINDS, ConfigError
+from cxsim.outputs import figures
+from cxsim.studio.controls import Choice, Slider, event_control, levers
+from cxsim.studio.whatif import WhatIf, answer, companies, company_overrides
+
+what_if = solara.reactive(WhatIf())
+"""This tab's what-if: company, size, horizon, replications, moved levers, events."""
+
+problem = solara.reactive("")
+"""The one-line reason the what-if cannot run, if any."""
+
+EVENT_DEFAULT = {"kind": "outage", "target": "ecommerce", "start": 60, "end": 64}
+"""A new event starts as the shipped web outage: the web shop down on days 60-64."""
+
+
+def _update(**changes: Any) -> None:
+    what_if.value = dataclasses.replace(what_if.value, **changes)
+    problem.value = ""
+
+
+@task
+def run_what_if(plan: WhatIf):
+    """Run the what-if in the background; progress in percent of the runs done."""
+
+    def on_done(done: int, total: int) -> None:
+        if not run_what_if.is_current():  # cancelled, or a newer run started
+            raise solara.util.CancelledError()
+        run_what_if.progress = 100.0 * done / total
+
+    return plan.run(on_done=on_done)
+
+
+def _start() -> None:
+    plan = what_if.value
+    try:
+        plan.check()
+    except ConfigError as err:
+        problem.value = str(err)
+        return
+    problem.value = ""
+    run_what_if(plan)
+
+
+@solara.component
+def Company():
+    """Starting company, its size, the horizon and the replications."""
+    plan = what_if.value
+
+    def upload(file: dict) -> None:
+        try:
+            overrides = company_overrides(file["data"].decode("utf-8", errors="replace"))
+            WhatIf(uploaded=overrides).company_config()
+        except ConfigError as err:
+            problem.value = f"{file['name']}: {err}"
+            return
+        _update(uploaded=overrides, levers={})
+
+    solara.Select(
+        "Company",
+        values=companies(),
+        value=plan.company,
+        on_value=lambda name: _update(company=name, levers={}, uploaded=[]),
+    )
+    solara.FileDrop(label="…or drop a company YAML (config values)", on_file=upload, lazy=False)
+    if plan.uploaded:
+        solara.Text(f"Uploaded: {len(plan.uploaded)} values over the {plan.company}.")
+    solara.SliderInt(
+        f"Customers: {plan.customers:,}",
+        value=plan.customers,
+        min=1000,
+        max=50_000,
+        step=1000,
+        on_value=lambda n: _update(customers=n),
+    )
+    solara.SliderInt(
+        f"Days: {plan.days}",
+        value=plan.days,
+        min=30,
+        max=1095,
+        step=5,
+        on_value=lambda n: _update(days=n),
+    )
+    solara.SliderInt(
+        f"Replications: {plan.replications}",
+        value=plan.replications,
+        min=2,
+        max=20,
+        on_value=lambda n: _update(replications=n),
+    )
+
+
+@solara.component
+def Levers():
+    """The lever sliders, each over its config rule's range, starting at the company's value."""
+    plan = what_if.value
+    try:
+        groups = levers(plan.company_config())
+    except ConfigError as err:
+        solara.Error(str(err))
+        return
+
+    def set_lever(key: str, value: float | str, start: float | str) -> None:
+        moved = {k: v for k, v in plan.levers.items() if k != key}
+        if value != start:
+            moved[key] = value
+        _update(levers=moved)
+
+    for group, controls in groups.items():
+        with solara.Details(group, expand=group == "Touchpoint quality"):
+            for c in controls:
+                current = plan.levers.get(c.key, c.value)
+                if isinstance(c, Choice):
+                    solara.Select(
+                        c.label,
+                        values=list(c.options),
+                        value=current,
+                        on_value=lambda v, c=c: set_lever(c.key, v, c.value),
+                    )
+                elif isinstance(c, Slider):
+                    slider = solara.SliderInt if c.integer else solara.SliderFloat
+                    slider(
+                        f"{c.label}: {current:g}",
+                        value=current,
+                        min=c.low,
+                        max=c.high,
+                        step=c.step,
+                        on_value=lambda v, c=c: set_lever(c.key, v, c.value),
+                    )
+
+
+@solara.component
+def Events():
+    """The what-if's timeline, and a form that adds an event validation will accept."""
+    plan = what_if.value
+    draft, set_draft = solara.use_state(dict(EVENT_DEFAULT))
+    cfg = plan.company_config()
+    control = event_control(cfg, draft["kind"])
+    for i, event in enumerate(plan.events):
+        with solara.Row():
+            solara.Text(_event_words(event))
+            solara.Button(
+                "remove",
+                text=True,
+                on_click=lambda i=i: _update(
+                    events=[e for j, e in enumerate(plan.events) if j != i]
+                ),
+            )
+
+    def set_kind(kind: str) -> None:
+        spec = event_control(cfg, kind)
+        target = spec.targets[0] if spec.targets else None
+        set_draft({**draft, "kind": kind, "target": target, "value": None})
+
+    solara.Select("Event", values=list(EVENT_KINDS), value=draft["kind"], on_value=set_kind)
+    if control.targets:
+        solara.Select(
+            "Target",
+            values=list(control.targets),
+            value=draft.get("target") or control.targets[0],
+            on_value=lambda t: set_draft({**draft, "target": t}),
+        )
+    last = plan.days
+    window = (min(draft["start"], last), min(draft["end"], last))
+    solara.SliderRangeInt(
+        "Days active",
+        value=window,
+        min=1,
+        max=last,
+        on_value=lambda w: set_draft({**draft, "start": w[0], "end": w[1]}),
+    )
+    value = control.value
+    if value is not None:
+        solara.SliderFloat(
+            value.label,
+            value=draft.get("value") if draft.get("value") is not None else value.value,
+            min=value.low,
+            max=value.high,
+            step=value.step,
+            on_value=lambda v: set_draft({**draft, "value": v}),
+        )
+
+    def add() -> None:
+        event = {**draft, "start": window[0], "end": window[1]}
+        if not control.targets:
+            event.pop("target", None)
+        if event.get("value") is None and not control.optional and value is not None:
+            event["value"] = value.value
+        _update(events=[*plan.events, event])
+
+    solara.Button("Add event", on_click=add, color="primary", outlined=True)
+
+
+def _event_words(event: dict) -> str:
+    target = f" {event['target']}" if event.get("target") else ""
+    value = f" at {event['value']:g}" if event.get("value") is not None else ""
+    return f"{event['kind']}{target}{value}, days {event['start']}-{event['end']}"
+
+
+@solara.component
+def Answer():
+    """Progress while running; then the answer, its figures and the downloads."""
+    plan = what_if.value
+    with solara.Row():
+        solara.Button("Run", on_click=_start, color="primary", disabled=bool(run_what_if.pending))
+        solara.Button("Cancel", on_click=run_what_if.cancel, disabled=not run_what_if.pending)
+    if problem.value:
+        solara.Error(problem.value)
+    if run_what_if.pending:
+        done = run_what_if.progress or 0.0
+        solara.ProgressLinear(done if done else True)
+        runs = plan.replications * 2
+        solara.Text(f"Running {runs} simulations: {done:.0f}% done")
+    elif run_what_if.cancelled:
+        solara.Warning("Cancelled.")
+    elif run_what_if.error:
+        solara.Error(str(run_what_if.exception))
+    elif run_what_if.finished and run_what_if.value is not None:
+        runs = run_what_if.value
+        table = answer(runs)
+        solara.Markdown(
+            f"**What if** against the company as it is: {len(runs.seeds)} paired "
+            "replications, 95% confidence intervals."
+        )
+        solara.HTML(tag="div", unsafe_innerHTML=table.to_html(index=False, classes="answer"))
+        effects = runs.effects()
+        solara.FileDownload(
+            effects.to_csv(index=False), filename="effects.csv", label="Download effects.csv"
+        )
+        shown = ["churned", "nps_true_last30", "customer_effort", "profit"]
+        for figure in (
+            figures.plot_effects(effects, shown, currency=runs.currency),
+            figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
+            figures.plot_journey_map(runs.daily, runs.event_days),
+        ):
+            solara.FigureMatplotlib(figure, format="png")
+            plt.close(figure)
+    else:
+        solara.Text("Set the what-if, then press Run.")
+
+
+@solara.component
+def Page():
+    """The studio: controls on the left, the answer on the right."""
+    solara.Title("cxsim studio")
+    with solara.Sidebar():
+        Company()
+    with solara.Columns([2, 3]):
+        with solara.Column():
+            with solara.Card("Levers"):
+                Levers()
+            with solara.Card("Events"):
+                Events()
+        with solara.Card("Answer"):
+            Answer()

@@ -1,0 +1,165 @@
+"""The studio in a real browser: Debian's Chromium driven by Playwright.
+
+The studio runs as a user starts it (`cxsim studio`) on a free port; the tests set a
+5-day web outage with 3 replications at 1,000 customers, run it, and read the answer.
+Without Chromium the tests are skipped, unless CXSIM_BROWSER_TESTS=required (CI).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cxsim.config import EVENT_KINDS, ConfigError, EventConfig, ScenarioConfig, validate
+from cxsim.studies.parameters import apply
+from cxsim.studio.controls import Choice, event_control, levers
+from cxsim.studio.whatif import REFERENCE, WhatIf, company_overrides
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [  # as root, headless, and quiet on a closed network
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_every_control_stays_within_what_validation_accepts():
+    """A slider's ends are the config rule's; both ends validate, as a run would."""
+    cfg = WhatIf(customers=500, days=30).company_config()
+    for controls in levers(cfg).values():
+        for c in controls:
+            if isinstance(c, Choice):
+                for word in c.options:
+                    WhatIf(customers=500, days=30, levers={c.key: word}).check()
+            else:
+                for value in (c.low, c.high):
+                    apply(cfg, {c.key: value})  # validates the whole config
+
+
+def test_every_event_kind_offers_only_targets_and_values_validation_accepts():
+    cfg = WhatIf(customers=500, days=30).company_config()
+    for kind in EVENT_KINDS:
+        control = event_control(cfg, kind)
+        for target in control.targets or [""]:
+            for value in (control.value.low, control.value.high):
+                event = EventConfig(kind=kind, target=target, start=2, end=5, value=value)
+                validate(dataclasses.replace(cfg, scenario=ScenarioConfig(events=[event])))
+    # and one through the studio's own overrides, as a run composes them
+    event = {"kind": "outage", "target": "ecommerce", "start": 2, "end": 5, "value": None}
+    assert WhatIf(customers=500, days=30, events=[event]).check().scenario.events[0].end == 5
+
+
+def test_an_uploaded_company_is_validated_like_any_config():
+    overrides = company_overrides("customers: {n: 700}\ntouchpoints: {web: {quality: 0.6}}\n")
+    cfg = WhatIf(uploaded=overrides, days=30).company_config()
+    assert cfg.touchpoints["web"].quality == 0.6 and cfg.customers.n == 5000  # size is the studio's
+    with pytest.raises(ConfigError, match=r"touchpoints\.web\.quality=1\.5"):
+        WhatIf(uploaded=company_overrides("touchpoints: {web: {quality: 1.5}}")).check()
+    with pytest.raises(ConfigError, match="not a config section"):
+        company_overrides("colours: {web: red}")
+    assert WhatIf().company == REFERENCE
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def studio():
+    """The studio started as a user starts it; its address."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CXSIM_BROWSER_TESTS") == "required":
+            pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+        pytest.skip("Debian's chromium is not installed")
+    port = _free_port()
+    argv = [sys.executable, "-c", "from cxsim.cli import main; main()", "studio"]
+    server = subprocess.Popen(
+        [*argv, "--port", str(port), "--no-open"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("the studio did not start")
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture
+def page(studio):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(studio)
+        tab.get_by_text("Set the what-if, then press Run.").wait_for(timeout=90_000)
+        yield tab
+        browser.close()
+
+
+def _slider(page, label: str):
+    return page.locator(".v-input", has_text=label).locator("[role=slider]").first
+
+
+def test_a_value_outside_a_control_cannot_be_entered(page):
+    customers = _slider(page, "Customers")
+    customers.focus()
+    for key in ("End", "ArrowRight", "ArrowRight"):
+        customers.press(key)
+    assert customers.get_attribute("aria-valuenow") == customers.get_attribute("aria-valuemax")
+    assert customers.get_attribute("aria-valuemax") == "50000"
+    quality = _slider(page, "web: 0.78")
+    quality.focus()
+    for key in ("Home", "ArrowLeft"):
+        quality.press(key)
+    assert quality.get_attribute("aria-valuenow") == "0"
+
+
+def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_path):
+    customers, replications = _slider(page, "Customers"), _slider(page, "Replications")
+    customers.focus()
+    customers.press("Home")  # 1,000 customers
+    replications.focus()
+    replications.press("Home")
+    replications.press("ArrowRight")  # 3 replications
+    assert replications.get_attribute("aria-valuenow") == "3"
+    page.get_by_role("button", name="Add event").click()
+    page.get_by_text("outage ecommerce, days 60-64").wait_for()
+    page.get_by_role("button", name="Run").click()
+    answer = page.locator("table.answer")
+    answer.wait_for(timeout=240_000)
+    churned = answer.locator("tr", has_text="churned").first.inner_text()
+    assert "95% CI" in churned
+    assert page.locator("img").count() >= 3  # effects, over time, journey map
+    with page.expect_download() as download:
+        page.get_by_text("Download effects.csv").click()
+    saved = tmp_path / "effects.csv"
+    download.value.save_as(saved)
+    lines = saved.read_text().splitlines()
+    assert lines[0].startswith("scenario,metric") and any("what if" in line for line in lines)
