@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -25,7 +27,8 @@
 #    it do proactive progress updates win back, with and without the courier's data?
 #
 # Each scenario is a timeline of events in `configs/scenario/` (see `web_outage.yaml`).
-# You can write your own in YAML, or pass one as a dict of overrides, as below.
+# You can write your own in a YAML file anywhere and pass its path, or pass one as a dict
+# of overrides, as below.
 
 # %%
 import os
@@ -36,6 +39,7 @@ import pandas as pd
 import cxsim
 from cxsim.outputs import figures
 from cxsim.outputs.stats import mean_ci
+from cxsim.outputs.tables import format_number
 from cxsim.studies.scenarios import effect
 
 SMALL = os.environ.get("CXSIM_NOTEBOOK_SIZE") == "small"
@@ -61,12 +65,14 @@ table[table["scenario"] != "baseline"].round(3)
 # ## Effects with 95% confidence intervals
 
 # %%
-figures.plot_effects(table, outcomes)
+figures.plot_effects(table, outcomes, currency=runs.currency)
 plt.show()
 
 # %%
 figures.plot_scenarios_over_time(
-    runs.daily, ["churn_rate", "nps_true", "contacts", "customer_effort"]
+    runs.daily,
+    ["churn_rate", "nps_true", "contacts", "customer_effort"],
+    event_days=runs.event_days,
 )
 plt.show()
 
@@ -87,7 +93,8 @@ plt.show()
 # %%
 def say(scenario: str, metric: str) -> str:
     row = effect(table, scenario, metric)
-    return f"{row['diff']:+,.3g} (95% CI {row['diff_ci_low']:+,.3g} to {row['diff_ci_high']:+,.3g})"
+    low, high = (format_number(row[k], signed=True) for k in ("diff_ci_low", "diff_ci_high"))
+    return f"{format_number(row['diff'], signed=True)} (95% CI {low} to {high})"
 
 
 print(

@@ -35,7 +35,7 @@ import matplotlib.pyplot as plt
 
 import cxsim
 from cxsim.outputs import decision_figures, figures
-from cxsim.outputs.tables import format_money
+from cxsim.outputs.tables import format_money, format_number
 from cxsim.studies.discovery import discover
 from cxsim.studies.optimise import optimise
 from cxsim.studies.scenarios import effect
@@ -154,7 +154,7 @@ print(f"It pays in profit over the run in {found.base_rate:.0%} of the settings 
 if not found.box.empty:
     print(f"It pays inside this box (coverage {found.coverage:.0%}, density {found.density:.0%}):")
     for row in found.box.itertuples():
-        print(f"  {row.parameter} from {row.low:,.3g} to {row.high:,.3g}")
+        print(f"  {row.parameter} from {format_number(row.low)} to {format_number(row.high)}")
 
 # %% [markdown]
 # Read the NPVs with their intervals: an investment whose interval spans zero has not

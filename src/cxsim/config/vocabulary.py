@@ -40,7 +40,16 @@ LOWER_IS_BETTER = (
 """Outcomes where less is better (an objective minimises them; a figure colours a fall
 as a gain). Every other outcome is better higher."""
 
-MONEY_OUTCOMES = ("revenue", "cost", "profit", "clv", "investment", "npv_run", "npv")
+MONEY_OUTCOMES = (
+    "revenue",
+    "cost",
+    "incentive_pay",
+    "profit",
+    "clv",
+    "investment",
+    "npv_run",
+    "npv",
+)
 """Outcomes that are money (not ``profit_margin``, a share): shown in the currency."""
 
 MEDIA = ("phone", "chat", "email")

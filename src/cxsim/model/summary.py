@@ -85,6 +85,7 @@ def summarise(
         "root_cause_fixes": int(metrics["root_cause_fixes"].sum()),
         "revenue": float(metrics["revenue"].sum()),
         "cost": float(metrics["cost"].sum()),
+        "incentive_pay": float(metrics["incentive_pay"].sum()),
         "profit": float(metrics["profit"].sum()),
         "profit_margin": ratio(metrics["profit"].sum(), metrics["revenue"].sum()),
         "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
