@@ -149,3 +149,15 @@ def test_morris_names_stay_inside_the_figure_and_apart(outcome):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+
+
+def test_churn_causes_draw_one_bar_per_cause_and_scenario():
+    daily = _daily(scenarios=("baseline", "outage"))
+    from cxsim.config import CHURN_CAUSES
+
+    for cause in CHURN_CAUSES:
+        daily[f"churn_{cause}"] = 1.0
+    fig = figures.plot_churn_causes(daily)
+    bars = fig.axes[0].patches
+    assert len(bars) == 2 * len(CHURN_CAUSES)
+    assert {round(b.get_width()) for b in bars} == {60}  # 60 days of one a day

@@ -116,7 +116,8 @@ def page(studio):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # one context, as one person's browser: tabs share its cookies
+        tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         tab.goto(studio)
         tab.get_by_text("Set the what-if, then press Run.").wait_for(timeout=90_000)
         yield tab
@@ -156,7 +157,16 @@ def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_pat
     answer.wait_for(timeout=240_000)
     churned = answer.locator("tr", has_text="churned").first.inner_text()
     assert "95% CI" in churned
-    assert page.locator("img").count() >= 3  # effects, over time, journey map
+    board = page.locator("table.dashboard")
+    for indicator in ("values", "scheme", "structure", "nps measured last30", "employee stress"):
+        assert board.locator("tr", has_text=indicator).count() >= 1, indicator
+    assert page.locator("img").count() >= 4  # effects, over time, journey map, churn causes
+    # another tab of the same browser has its own what-if and no answer
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_text("Set the what-if, then press Run.").wait_for(timeout=90_000)
+    assert other.get_by_text("outage ecommerce, days 60-64").count() == 0
+    other.close()
     with page.expect_download() as download:
         page.get_by_text("Download effects.csv").click()
     saved = tmp_path / "effects.csv"

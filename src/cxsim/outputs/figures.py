@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from cxsim.config import CHURN_CAUSES, LOWER_IS_BETTER, MONEY_OUTCOMES
 from cxsim.outputs.canvas import finish, readable
 from cxsim.outputs.journey_map import plot_journey_map as plot_journey_map  # its home before
+from cxsim.outputs.stats import mean_ci
 from cxsim.outputs.tables import format_money
 
 ZERO = "zero"
@@ -319,4 +320,37 @@ def plot_scenarios_over_time(
         f"Scenarios over time: mean of {daily['replication'].nunique()} replications, 95% CI band "
         f"({smooth_days}-day rolling mean)"
     )
+    return finish(fig, path)
+
+
+def plot_churn_causes(daily: pd.DataFrame, path: str | Path | None = None) -> Figure:
+    """Customers lost over the run by cause, per scenario: mean and 95% CI over replications.
+
+    Args:
+        daily: One row per run and day with ``scenario``, ``replication`` and the
+            ``churn_<cause>`` metrics (``ScenarioRuns.daily``).
+        path: Where to save a PNG, if given.
+    """
+    totals = daily.groupby(["scenario", "replication"], sort=False)[
+        [f"churn_{c}" for c in CHURN_CAUSES]
+    ].sum()
+    scenarios = list(daily["scenario"].unique())
+    fig, ax = plt.subplots(figsize=(8, min(1.2 + 0.25 * len(CHURN_CAUSES) * len(scenarios), 7)))
+    height = 0.8 / len(scenarios)
+    y = np.arange(len(CHURN_CAUSES))
+    for i, name in enumerate(scenarios):
+        cis = [mean_ci(totals.loc[name][f"churn_{c}"].to_numpy()) for c in CHURN_CAUSES]
+        mean = np.array([c[0] for c in cis])
+        err = np.array([[c[0] - c[1] for c in cis], [c[2] - c[0] for c in cis]])
+        ax.barh(y + i * height, mean, height, xerr=err, capsize=3, label=name)
+    ax.set_yticks(
+        y + height * (len(scenarios) - 1) / 2, [c.replace("_", " ") for c in CHURN_CAUSES]
+    )
+    ax.invert_yaxis()
+    ax.set_xlabel("customers lost over the run (mean, 95% CI)")
+    readable(ax.xaxis)
+    ax.legend(fontsize="small")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Why customers left")
+    fig.tight_layout()
     return finish(fig, path)

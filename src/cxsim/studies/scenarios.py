@@ -199,6 +199,7 @@ class ScenarioRuns:
                 self.daily, plots.KEY_DAILY, staging / "over_time.png", event_days=self.event_days
             )
             plots.plot_journey_map(self.daily, self.event_days, staging / "journey_map.png")
+            plots.plot_churn_causes(self.daily, staging / "churn_causes.png")
             if len(self.scenarios) > 1:
                 bridge = self.bridge()
                 bridge.to_csv(staging / "profit_bridge.csv", index=False)

@@ -19,6 +19,7 @@ from solara.lab import task
 from cxsim.config import EVENT_KINDS, ConfigError
 from cxsim.outputs import figures
 from cxsim.studio.controls import Choice, Slider, event_control, levers
+from cxsim.studio.dashboard import dashboard
 from cxsim.studio.whatif import WhatIf, answer, companies, company_overrides
 
 what_if = solara.reactive(WhatIf())
@@ -245,10 +246,17 @@ def Answer():
             effects.to_csv(index=False), filename="effects.csv", label="Download effects.csv"
         )
         shown = ["churned", "nps_true_last30", "customer_effort", "profit"]
+        solara.Markdown(
+            "**Customer-centricity dashboard** (seed 004): the framework's "
+            "three areas as the company holds them, beside the results."
+        )
+        board = dashboard(plan, runs)
+        solara.HTML(tag="div", unsafe_innerHTML=board.to_html(index=False, classes="dashboard"))
         for figure in (
             figures.plot_effects(effects, shown, currency=runs.currency),
             figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
             figures.plot_journey_map(runs.daily, runs.event_days),
+            figures.plot_churn_causes(runs.daily),
         ):
             solara.FigureMatplotlib(figure, format="png")
             plt.close(figure)
