@@ -173,3 +173,15 @@ def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_pat
     download.value.save_as(saved)
     lines = saved.read_text().splitlines()
     assert lines[0].startswith("scenario,metric") and any("what if" in line for line in lines)
+    # the one-page report downloads and opens in the browser, figures inside it
+    with page.expect_download() as download:
+        page.get_by_text("Download the report").click()
+    report = tmp_path / "report.html"
+    download.value.save_as(report)
+    reader = page.context.new_page()
+    reader.goto(report.as_uri())
+    assert "95% CI" in reader.locator("table.answer").inner_text()
+    assert reader.locator("table.dashboard tr").count() > 10
+    assert reader.locator("img").count() == 4
+    assert "outage ecommerce days 60-64" in reader.inner_text("body")
+    assert "cxsim.run_scenarios(" in reader.inner_text("pre")

@@ -20,6 +20,7 @@ from cxsim.config import EVENT_KINDS, ConfigError
 from cxsim.outputs import figures
 from cxsim.studio.controls import Choice, Slider, event_control, levers
 from cxsim.studio.dashboard import dashboard
+from cxsim.studio.report import report_html
 from cxsim.studio.whatif import WhatIf, answer, companies, company_overrides
 
 what_if = solara.reactive(WhatIf())
@@ -242,9 +243,16 @@ def Answer():
         )
         solara.HTML(tag="div", unsafe_innerHTML=table.to_html(index=False, classes="answer"))
         effects = runs.effects()
-        solara.FileDownload(
-            effects.to_csv(index=False), filename="effects.csv", label="Download effects.csv"
-        )
+        with solara.Row():
+            solara.FileDownload(
+                effects.to_csv(index=False), filename="effects.csv", label="Download effects.csv"
+            )
+            solara.FileDownload(
+                lambda: report_html(plan, runs),
+                filename="cxsim_what_if.html",
+                label="Download the report",
+                mime_type="text/html",
+            )
         shown = ["churned", "nps_true_last30", "customer_effort", "profit"]
         solara.Markdown(
             "**Customer-centricity dashboard** (seed 004): the framework's "
