@@ -29,6 +29,10 @@ what_if = solara.reactive(WhatIf())
 problem = solara.reactive("")
 """The one-line reason the what-if cannot run, if any."""
 
+SIZE = {"customers": (1000, 50_000, 1000), "days": (30, 1095, 5), "replications": (2, 20, 1)}
+"""The size, horizon and replications a person may pick: low, high, step (two
+replications at least, so every answer has a confidence interval)."""
+
 EVENT_DEFAULT = {"kind": "outage", "target": "ecommerce", "start": 60, "end": 64}
 """A new event starts as the shipped web outage: the web shop down on days 60-64."""
 
@@ -84,29 +88,16 @@ def Company():
     solara.FileDrop(label="…or drop a company YAML (config values)", on_file=upload, lazy=False)
     if plan.uploaded:
         solara.Text(f"Uploaded: {len(plan.uploaded)} values over the {plan.company}.")
-    solara.SliderInt(
-        f"Customers: {plan.customers:,}",
-        value=plan.customers,
-        min=1000,
-        max=50_000,
-        step=1000,
-        on_value=lambda n: _update(customers=n),
-    )
-    solara.SliderInt(
-        f"Days: {plan.days}",
-        value=plan.days,
-        min=30,
-        max=1095,
-        step=5,
-        on_value=lambda n: _update(days=n),
-    )
-    solara.SliderInt(
-        f"Replications: {plan.replications}",
-        value=plan.replications,
-        min=2,
-        max=20,
-        on_value=lambda n: _update(replications=n),
-    )
+    for field, (low, high, step) in SIZE.items():
+        value = getattr(plan, field)
+        solara.SliderInt(
+            f"{field.capitalize()}: {value:,}",
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            on_value=lambda n, field=field: _update(**{field: n}),
+        )
 
 
 @solara.component
