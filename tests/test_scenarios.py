@@ -10,7 +10,7 @@ from cxsim.config import EVENTS, EventConfig, ScenarioConfig
 from cxsim.engine.levers import Levers
 from cxsim.model.timeline import Timeline
 from cxsim.outputs.stats import mean_ci
-from cxsim.studies.scenarios import effect
+from cxsim.studies.scenarios import effect, read_runs
 
 SMALL = ["customers.n=3000", "days=150"]
 
@@ -268,8 +268,14 @@ def test_compare_writes_table_and_figures(tmp_path):
         "effects.png",
         "over_time.png",
         "journey_map.png",
+        "churn_causes.png",
+        "runs.json",
     ):
         assert (out / name).stat().st_size > 0, name
+    # a written comparison reads back as the runs it was: the same effects, to the bit
+    again = read_runs(out)
+    pd.testing.assert_frame_equal(again.effects(), runs.effects())
+    assert (again.event_days, again.seeds, again.baseline) == ((60, 64), [0, 1], "baseline")
     table = pd.read_csv(out / "effects.csv")
     assert {
         "scenario",

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def test_a_kept_what_if_reopens_as_it_was_and_zips_whole(tmp_path):
+    import io
+    import zipfile
+
+    from cxsim.studio.archive import earlier, reopen, save, zipped
+
+    event = {"kind": "outage", "target": "ecommerce", "start": 10, "end": 14, "value": None}
+    plan = WhatIf(customers=400, days=30, replications=2, events=[event])
+    runs = plan.run(n_jobs=1)
+    folder = save(plan, runs, tmp_path)
+    assert earlier(tmp_path) == [folder] and earlier(tmp_path / "none") == []
+    again, runs_again = reopen(folder)
+    assert again == plan
+    assert runs_again.effects().equals(runs.effects())
+    names = zipfile.ZipFile(io.BytesIO(zipped(folder))).namelist()
+    assert f"{folder.name}/whatif.json" in names and f"{folder.name}/effects.csv" in names
+
+
 @pytest.fixture(scope="module")
-def studio():
+def studio(tmp_path_factory):
     """The studio started as a user starts it; its address."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CXSIM_BROWSER_TESTS") == "required":
@@ -89,8 +108,9 @@ def studio():
         pytest.skip("Debian's chromium is not installed")
     port = _free_port()
     argv = [sys.executable, "-c", "from cxsim.cli import main; main()", "studio"]
+    kept = tmp_path_factory.mktemp("studio")
     server = subprocess.Popen(
-        [*argv, "--port", str(port), "--no-open"],
+        [*argv, "--port", str(port), "--no-open", "--out", str(kept)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -185,3 +205,16 @@ def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_pat
     assert reader.locator("img").count() == 4
     assert "outage ecommerce days 60-64" in reader.inner_text("body")
     assert "cxsim.run_scenarios(" in reader.inner_text("pre")
+    reader.close()
+    # the runs download whole, and a new page reopens them without running again
+    with page.expect_download() as download:
+        page.get_by_text("Download the runs").click()
+    kept = tmp_path / "runs.zip"
+    download.value.save_as(kept)
+    assert any(n.endswith("/whatif.json") for n in zipfile.ZipFile(kept).namelist())
+    page.reload()
+    page.get_by_text("Set the what-if, then press Run.").wait_for(timeout=90_000)
+    page.locator(".v-select", has_text="Earlier runs").click()
+    page.get_by_role("option").first.click()
+    page.locator("table.answer").wait_for(timeout=60_000)
+    assert page.get_by_text("outage ecommerce, days 60-64").count() == 1

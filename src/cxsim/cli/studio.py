@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str]) -> None:
@@ -19,6 +21,9 @@ def main(argv: list[str]) -> None:
         "--host", default="127.0.0.1", help="where to listen (default: this machine only)"
     )
     parser.add_argument("--no-open", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "-o", "--out", default="outputs/studio", help="where finished what-ifs are kept"
+    )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         print(f"cxsim: invalid port={args.port}: must be 1-65535", file=sys.stderr)
@@ -32,5 +37,7 @@ def main(argv: list[str]) -> None:
         sys.exit(2)
     from solara.__main__ import cli
 
+    # the page is loaded by module name, so its folder comes through the environment
+    os.environ["CXSIM_STUDIO_OUT"] = str(Path(args.out).resolve())
     options = ["--host", args.host, "--port", str(args.port), "--production"]
     cli(["run", "cxsim.studio.app", *options, "--no-open" if args.no_open else "--open"])

@@ -10,6 +10,7 @@ their confidence intervals are much narrower than those of two independent means
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -180,16 +181,34 @@ class ScenarioRuns:
         """Each scenario's profit difference split into its sources (``profit_bridge``)."""
         return profit_bridge(self.daily, self.baseline)
 
-    def write(self, out_dir: str | Path, metrics: Sequence[str] | None = None) -> Path:
+    def write(
+        self,
+        out_dir: str | Path,
+        metrics: Sequence[str] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> Path:
         """Write the effects table (CSV, Parquet), the runs and the figures to ``out_dir``.
 
         ``effects.csv`` is moved into place last: its presence means the set is complete.
+        ``runs.json`` holds what :meth:`read` needs besides the tables; ``extra`` names
+        more text files to publish with the set (the studio's what-if).
         """
         from cxsim.outputs import figures as plots
 
         effects = self.effects(metrics)
+        setup = {
+            "scenarios": self.scenarios,
+            "seeds": self.seeds,
+            "baseline": self.baseline,
+            "event_days": self.event_days,
+            "discount_rate": self.discount_rate,
+            "currency": self.currency,
+        }
 
         def write(staging: Path) -> None:
+            (staging / "runs.json").write_text(json.dumps(setup, indent=1))
+            for name, text in (extra or {}).items():
+                (staging / name).write_text(text)
             effects.to_parquet(staging / "effects.parquet")
             self.summaries.to_parquet(staging / "summaries.parquet")
             self.daily.to_parquet(staging / "daily.parquet")
@@ -207,6 +226,30 @@ class ScenarioRuns:
             effects.to_csv(staging / "effects.csv", index=False)
 
         return publish(Path(out_dir), write, marker="effects.csv")
+
+
+def read_runs(folder: str | Path) -> ScenarioRuns:
+    """The runs a comparison wrote (:meth:`ScenarioRuns.write`), to read them again.
+
+    Raises:
+        FileNotFoundError: if the folder holds no finished comparison (``effects.csv``
+            is written last) or one written before ``runs.json`` was.
+    """
+    folder = Path(folder)
+    if not (folder / "effects.csv").is_file() or not (folder / "runs.json").is_file():
+        raise FileNotFoundError(f"{folder}: no finished comparison (effects.csv, runs.json)")
+    setup = json.loads((folder / "runs.json").read_text())
+    days = setup["event_days"]
+    return ScenarioRuns(
+        {name: list(overrides) for name, overrides in setup["scenarios"].items()},
+        list(setup["seeds"]),
+        setup["baseline"],
+        pd.read_parquet(folder / "summaries.parquet"),
+        pd.read_parquet(folder / "daily.parquet"),
+        tuple(days) if days is not None else None,
+        discount_rate=setup["discount_rate"],
+        currency=setup["currency"],
+    )
 
 
 def run_scenarios(

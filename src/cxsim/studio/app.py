@@ -9,7 +9,9 @@ module's, which calls the same functions as the command line.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import os
+from pathlib import Path
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import solara
@@ -18,6 +20,8 @@ from solara.lab import task
 
 from cxsim.config import EVENT_KINDS, ConfigError
 from cxsim.outputs import figures
+from cxsim.studies.scenarios import ScenarioRuns
+from cxsim.studio.archive import earlier, reopen, save, zipped
 from cxsim.studio.controls import Choice, Slider, event_control, levers
 from cxsim.studio.dashboard import dashboard
 from cxsim.studio.report import report_html
@@ -28,6 +32,12 @@ what_if = solara.reactive(WhatIf())
 
 problem = solara.reactive("")
 """The one-line reason the what-if cannot run, if any."""
+
+shown = solara.reactive(cast(tuple[WhatIf, ScenarioRuns, Path] | None, None))
+"""The answer on the page: the what-if, its runs and the folder they are kept in."""
+
+OUT = Path(os.environ.get("CXSIM_STUDIO_OUT", "outputs/studio"))
+"""Where finished what-ifs are kept (``cxsim studio --out``)."""
 
 SIZE = {"customers": (1000, 50_000, 1000), "days": (30, 1095, 5), "replications": (2, 20, 1)}
 """The size, horizon and replications a person may pick: low, high, step (two
@@ -51,7 +61,9 @@ def run_what_if(plan: WhatIf):
             raise solara.util.CancelledError()
         run_what_if.progress = 100.0 * done / total
 
-    return plan.run(on_done=on_done)
+    runs = plan.run(on_done=on_done)
+    if run_what_if.is_current():
+        shown.value = (plan, runs, save(plan, runs, OUT))
 
 
 def _start() -> None:
@@ -98,6 +110,25 @@ def Company():
             step=step,
             on_value=lambda n, field=field: _update(**{field: n}),
         )
+
+
+@solara.component
+def Earlier():
+    """The what-ifs kept from before, to reopen without running them again."""
+    kept = earlier(OUT)
+    if not kept:
+        return
+    names = [p.name for p in kept]
+
+    def open_run(name: str) -> None:
+        plan, runs = reopen(OUT / name)
+        what_if.value = plan
+        shown.value = (plan, runs, OUT / name)
+
+    current = shown.value[2].name if shown.value else None
+    solara.Select(
+        "Earlier runs", values=names, value=current if current in names else None, on_value=open_run
+    )
 
 
 @solara.component
@@ -210,7 +241,6 @@ def _event_words(event: dict) -> str:
 @solara.component
 def Answer():
     """Progress while running; then the answer, its figures and the downloads."""
-    plan = what_if.value
     with solara.Row():
         solara.Button("Run", on_click=_start, color="primary", disabled=bool(run_what_if.pending))
         solara.Button("Cancel", on_click=run_what_if.cancel, disabled=not run_what_if.pending)
@@ -219,14 +249,14 @@ def Answer():
     if run_what_if.pending:
         done = run_what_if.progress or 0.0
         solara.ProgressLinear(done if done else True)
-        runs = plan.replications * 2
-        solara.Text(f"Running {runs} simulations: {done:.0f}% done")
+        count = what_if.value.replications * 2
+        solara.Text(f"Running {count} simulations: {done:.0f}% done")
     elif run_what_if.cancelled:
         solara.Warning("Cancelled.")
     elif run_what_if.error:
         solara.Error(str(run_what_if.exception))
-    elif run_what_if.finished and run_what_if.value is not None:
-        runs = run_what_if.value
+    elif shown.value is not None:
+        plan, runs, folder = shown.value
         table = answer(runs)
         solara.Markdown(
             f"**What if** against the company as it is: {len(runs.seeds)} paired "
@@ -244,7 +274,10 @@ def Answer():
                 label="Download the report",
                 mime_type="text/html",
             )
-        shown = ["churned", "nps_true_last30", "customer_effort", "profit"]
+            solara.FileDownload(
+                lambda: zipped(folder), filename=f"{folder.name}.zip", label="Download the runs"
+            )
+        key_outcomes = ["churned", "nps_true_last30", "customer_effort", "profit"]
         solara.Markdown(
             "**Customer-centricity dashboard** (seed 004): the framework's "
             "three areas as the company holds them, beside the results."
@@ -252,7 +285,7 @@ def Answer():
         board = dashboard(plan, runs)
         solara.HTML(tag="div", unsafe_innerHTML=board.to_html(index=False, classes="dashboard"))
         for figure in (
-            figures.plot_effects(effects, shown, currency=runs.currency),
+            figures.plot_effects(effects, key_outcomes, currency=runs.currency),
             figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
             figures.plot_journey_map(runs.daily, runs.event_days),
             figures.plot_churn_causes(runs.daily),
@@ -269,6 +302,7 @@ def Page():
     solara.Title("cxsim studio")
     with solara.Sidebar():
         Company()
+        Earlier()
     with solara.Columns([2, 3]):
         with solara.Column():
             with solara.Card("Levers"):
