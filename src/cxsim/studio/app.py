@@ -19,13 +19,12 @@ import solara.util
 from solara.lab import task
 
 from cxsim.config import EVENT_KINDS, ConfigError
-from cxsim.outputs import figures
 from cxsim.studies.scenarios import ScenarioRuns
 from cxsim.studio.archive import earlier, reopen, save, zipped
 from cxsim.studio.controls import Choice, Slider, event_control, levers
 from cxsim.studio.dashboard import dashboard
 from cxsim.studio.report import report_html
-from cxsim.studio.whatif import WhatIf, answer, companies, company_overrides
+from cxsim.studio.whatif import WhatIf, answer, answer_figures, companies, company_overrides
 
 what_if = solara.reactive(WhatIf())
 """This tab's what-if: company, size, horizon, replications, moved levers, events."""
@@ -277,19 +276,13 @@ def Answer():
             solara.FileDownload(
                 lambda: zipped(folder), filename=f"{folder.name}.zip", label="Download the runs"
             )
-        key_outcomes = ["churned", "nps_true_last30", "customer_effort", "profit"]
         solara.Markdown(
             "**Customer-centricity dashboard** (seed 004): the framework's "
             "three areas as the company holds them, beside the results."
         )
         board = dashboard(plan, runs)
         solara.HTML(tag="div", unsafe_innerHTML=board.to_html(index=False, classes="dashboard"))
-        for figure in (
-            figures.plot_effects(effects, key_outcomes, currency=runs.currency),
-            figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
-            figures.plot_journey_map(runs.daily, runs.event_days),
-            figures.plot_churn_causes(runs.daily),
-        ):
+        for figure in answer_figures(runs):
             solara.FigureMatplotlib(figure, format="png")
             plt.close(figure)
     else:

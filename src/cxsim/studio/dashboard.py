@@ -16,8 +16,7 @@ from cxsim.config import CXSimConfig
 from cxsim.outputs.tables import format_number
 from cxsim.studies.parameters import get
 from cxsim.studies.scenarios import ScenarioRuns
-from cxsim.studies.wording import describe
-from cxsim.studio.whatif import BASELINE, WHAT_IF, WhatIf
+from cxsim.studio.whatif import BASELINE, WHAT_IF, WhatIf, answer
 
 ENABLERS = ("structure", "finance", "technology", "motivation", "processes", "competences")
 
@@ -76,19 +75,7 @@ def dashboard(plan: WhatIf, runs: ScenarioRuns) -> pd.DataFrame:
                     "difference": "" if was == now else "moved",
                 }
             )
-    metrics = [m for names in RESULTS.values() for m in names]
-    table = runs.effects(metrics)
-    means = table.pivot(index="metric", columns="scenario", values="mean")
-    effects = {r.metric: r for r in table[table["scenario"] == WHAT_IF].itertuples()}
     for area, names in RESULTS.items():
-        for metric in names:
-            rows.append(
-                {
-                    "area": area,
-                    "indicator": metric.replace("_", " "),
-                    BASELINE: format_number(means.at[metric, BASELINE]),
-                    WHAT_IF: format_number(means.at[metric, WHAT_IF]),
-                    "difference": describe(effects[metric], runs.currency),
-                }
-            )
-    return pd.DataFrame(rows)
+        results = answer(runs, names).rename(columns={"outcome": "indicator"})
+        rows += results.assign(area=area).to_dict("records")
+    return pd.DataFrame(rows, columns=["area", "indicator", BASELINE, WHAT_IF, "difference"])

@@ -17,10 +17,9 @@ from importlib import metadata
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from cxsim.outputs import figures
 from cxsim.studies.scenarios import ScenarioRuns
 from cxsim.studio.dashboard import dashboard
-from cxsim.studio.whatif import BASELINE, WHAT_IF, WhatIf, answer
+from cxsim.studio.whatif import BASELINE, WHAT_IF, WhatIf, answer, answer_figures
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
@@ -60,17 +59,7 @@ def _question(plan: WhatIf) -> str:
 
 def report_html(plan: WhatIf, runs: ScenarioRuns) -> str:
     """The report of a finished what-if, as one self-contained HTML page."""
-    effects = runs.effects()
-    shown = ["churned", "nps_true_last30", "customer_effort", "profit"]
-    pictures = "".join(
-        _png(fig)
-        for fig in (
-            figures.plot_effects(effects, shown, currency=runs.currency),
-            figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
-            figures.plot_journey_map(runs.daily, runs.event_days),
-            figures.plot_churn_causes(runs.daily),
-        )
-    )
+    pictures = "".join(_png(fig) for fig in answer_figures(runs))
     redo = (
         "import cxsim\n\n"
         "runs = cxsim.run_scenarios(\n"

@@ -9,9 +9,9 @@ timeline.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -23,6 +23,9 @@ from cxsim.outputs.tables import format_number
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import ScenarioRuns, run_scenarios
 from cxsim.studies.wording import describe
+
+if TYPE_CHECKING:  # matplotlib is imported only when the figures are drawn
+    from matplotlib.figure import Figure
 
 REFERENCE = "reference company"
 """The company of ``configs/config.yaml``, as it is."""
@@ -159,15 +162,19 @@ class WhatIf:
         )
 
 
-def answer(runs: ScenarioRuns) -> pd.DataFrame:
+def answer(runs: ScenarioRuns, outcomes: Sequence[str] = ANSWER) -> pd.DataFrame:
     """The what-if's answer as a person reads it: one line per outcome, with its CI.
+
+    Args:
+        runs: The company as it is and the what-if (:meth:`WhatIf.run`).
+        outcomes: The summary outcomes and money measures to show, in order.
 
     Returns:
         Columns ``outcome``, ``as it is`` (the baseline's mean), ``what if`` (the
         what-if's) and ``difference`` (the effect, its 95% CI and relative change, or the
         money measure in words).
     """
-    table = runs.effects(list(ANSWER))
+    table = runs.effects(list(outcomes))
     means = table.pivot(index="metric", columns="scenario", values="mean")
     rows = []
     for row in table[table["scenario"] == WHAT_IF].itertuples():
@@ -182,3 +189,16 @@ def answer(runs: ScenarioRuns) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def answer_figures(runs: ScenarioRuns) -> list[Figure]:
+    """The answer's figures: effects, over time, the journey map, churn by cause."""
+    from cxsim.outputs import figures
+
+    key_outcomes = ["churned", "nps_true_last30", "customer_effort", "profit"]
+    return [
+        figures.plot_effects(runs.effects(), key_outcomes, currency=runs.currency),
+        figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
+        figures.plot_journey_map(runs.daily, runs.event_days),
+        figures.plot_churn_causes(runs.daily),
+    ]
