@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cxsim.config.compose import config_dir
-from cxsim.model.metrics import METRICS
+from cxsim.model.segment_metrics import daily_columns
 from cxsim.simulation import RunResult, simulate, write_outputs
 
 CXSIM = [sys.executable, "-c", "from cxsim.cli import main; main()"]
@@ -36,7 +36,8 @@ def test_run_writes_metrics_summary_figure_and_config(tmp_path):
     ):
         assert (out / name).stat().st_size > 0, name
     metrics = pd.read_parquet(out / "metrics.parquet")
-    assert list(metrics.columns) == list(METRICS) and len(metrics) == 40
+    segments = ("digital_natives", "value_seekers", "loyal_traditionalists")
+    assert list(metrics.columns) == daily_columns(segments) and len(metrics) == 40
     pd.testing.assert_frame_equal(
         metrics, pd.read_csv(out / "metrics.csv", index_col="day"), check_dtype=False
     )

@@ -7,6 +7,7 @@ import pytest
 from cxsim.config.compose import config_dir
 from cxsim.config.vocabulary import events_markdown
 from cxsim.model.metrics import METRICS
+from cxsim.model.segment_metrics import SEGMENT_METRICS
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 
@@ -14,6 +15,11 @@ README = (Path(__file__).parents[1] / "README.md").read_text()
 @pytest.mark.parametrize("metric", list(METRICS))
 def test_every_metric_is_documented(metric):
     assert f"`{metric}`" in README
+
+
+@pytest.mark.parametrize("metric", list(SEGMENT_METRICS))
+def test_every_segment_metric_is_documented(metric):
+    assert f"`{metric}[segment]`" in README
 
 
 @pytest.mark.parametrize(

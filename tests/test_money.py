@@ -11,6 +11,7 @@ from cxsim.config import ConfigError
 from cxsim.ecosystem.finance import daily_discount_rate, quality_cost_per_day
 from cxsim.outputs.tables import format_money
 from cxsim.studies.money import BRIDGE, money_effects, profit_bridge, value_of_a_point
+from cxsim.studies.segment_value import value_of_a_point_by_segment
 
 DAYS = 20
 
@@ -242,3 +243,57 @@ def test_better_quality_is_an_investment_in_the_run():
     better = cxsim.run([*size, "touchpoints.web.quality=0.88"]).metrics["programme_cost"]
     odds = 0.88 / 0.12 - 0.78 / 0.22
     assert np.allclose(better - base, 2.5 * odds)  # 2.5 a day per odds unit per 1,000
+
+
+def test_a_segments_point_is_valued_by_its_own_contribution():
+    """Per segment: its contribution's difference per point of its own NPS difference."""
+    base = _arm("baseline", replications=4)
+    kept = _arm("kept", replications=4, churn=0.5)
+    for arm, extra in ((base, 0.0), (kept, 3.0)):
+        arm["revenue[loyal]"] = 0.25 * arm["revenue"] + extra
+        arm["revenue[thrifty]"] = 0.75 * arm["revenue"] - extra
+        for name, share in (("loyal", 0.25), ("thrifty", 0.75)):
+            arm[f"active_customers[{name}]"] = share * arm["active_customers"]
+            arm[f"churn[{name}]"] = share * arm["churn"]
+            arm[f"nps_true[{name}]"] = 0.0
+    daily = pd.concat([base, kept])
+    summaries = pd.concat(
+        [
+            _summaries("baseline", [10.0] * 4, [40] * 4),
+            _summaries("kept", [12.0] * 4, [30] * 4),
+        ]
+    )
+    for name, (before, after) in {"loyal": (20.0, 24.0), "thrifty": (5.0, 5.5)}.items():
+        summaries[f"nps_true_last30[{name}]"] = np.where(
+            summaries["scenario"] == "kept", after, before
+        ) + np.tile([0.0, 0.1, -0.1, 0.0], 2)
+        summaries[f"churned[{name}]"] = summaries["churned"] / 2
+    table = value_of_a_point_by_segment(daily, summaries, "baseline", 0.1, money="npv_run")
+    row = table.set_index("segment").loc["loyal"]
+    d = (1 + daily_discount_rate(0.1)) ** -np.arange(1, DAYS + 1)
+    gain = (kept["revenue[loyal]"] - base["revenue[loyal]"]).to_numpy().reshape(4, DAYS) @ d
+    assert row["outcome_diff"] == pytest.approx(4.0)
+    assert row["value_per_point"] == pytest.approx(0.6 * gain.mean() / 4.0)  # less cost of sales
+    assert list(table["segment"]) == ["loyal", "thrifty"]
+    with_beyond = value_of_a_point_by_segment(daily, summaries, "baseline", 0.1)
+    assert (with_beyond["money_diff"] > table["money_diff"]).all()  # the kept stay on
+    with pytest.raises(KeyError, match="segments"):
+        value_of_a_point_by_segment(
+            base.drop(columns=["nps_true[loyal]", "nps_true[thrifty]"]), summaries, "baseline", 0.1
+        )
+
+
+def test_a_point_among_loyal_big_spenders_is_worth_more_than_among_value_seekers():
+    """Through the model: the CX team's point is worth most where customers spend most."""
+    runs = cxsim.run_scenarios(
+        {"baseline": [], "cx_team": ["organisation.cx_team.fixes_per_month=1"]},
+        replications=4,
+        overrides=["customers.n=4000", "days=240"],
+    )
+    table = runs.value_of_a_point(by_segment=True).set_index("segment")
+    assert (table["outcome_diff"] > 0).all()  # every segment's NPS rises
+    value = table["value_per_point"]
+    # loyal traditionalists spend 45 a month, value seekers 18 (configs/customers)
+    assert value["loyal_traditionalists"] > value["value_seekers"]
+    with pytest.raises(ConfigError, match="outcome"):
+        runs.value_of_a_point("churned", by_segment=True)

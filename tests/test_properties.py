@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import cxsim
 from cxsim.ecosystem.churn import daily_hazard
-from cxsim.model.metrics import METRICS
+from cxsim.model.segment_metrics import column, daily_columns
 
 RATES = [
     "churn_rate",
@@ -48,7 +48,15 @@ def test_customers_are_conserved_and_rates_are_shares(params):
     result = cxsim.run([f"{k}={v}" for k, v in params.items()])
     m, table, n0 = result.metrics, result.customers, params["customers.n"]
 
-    assert list(m.columns) == list(METRICS)
+    segments = tuple(result.config.customers.segments)
+    assert list(m.columns) == daily_columns(segments)
+    # each segment's books add up to the company's
+    for metric in ("active_customers", "churn"):
+        parts = m[[column(metric, s) for s in segments]].sum(axis=1)
+        np.testing.assert_array_equal(parts, m[metric])
+    np.testing.assert_allclose(
+        m[[column("revenue", s) for s in segments]].sum(axis=1), m["revenue"]
+    )
     assert len(m) == params["days"]
     assert not m.isna().any().any()
     assert np.isfinite(m.to_numpy()).all()

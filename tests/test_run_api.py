@@ -5,13 +5,13 @@ import sys
 import pytest
 
 import cxsim
-from cxsim.model.metrics import METRICS
+from cxsim.model.segment_metrics import daily_columns
 from cxsim.model.summary import summarise
 
 
 def test_run_returns_metrics_summary_and_config():
     result = cxsim.run(["customers.n=1000", "days=20"])
-    assert list(result.metrics.columns) == list(METRICS)
+    assert list(result.metrics.columns) == daily_columns(tuple(result.config.customers.segments))
     assert list(result.metrics.index) == list(range(1, 21))
     assert result.config.days == 20 and result.config.customers.n == 1000
     json.dumps(result.summary)  # serialisable as written to summary.json

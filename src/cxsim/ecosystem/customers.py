@@ -289,7 +289,7 @@ class CustomerPopulation:
 
     def active_sums(
         self, engagement_spend: float, reference: float
-    ) -> tuple[float, dict[str, float]]:
+    ) -> tuple[float, dict[str, float], np.ndarray]:
         """Today's revenue and the mean attitudes of the active customers.
 
         Each customer spends its segment's revenue, more when engaged: ``1 +
@@ -300,8 +300,10 @@ class CustomerPopulation:
             reference: The engagement at which a customer spends its segment's revenue.
 
         Returns:
-            ``(revenue, means)``: the active customers' revenue (before price changes)
-            and their mean satisfaction, trust and engagement by name (0 without any).
+            ``(revenue, means, spent)``: the active customers' revenue (before price
+            changes), their mean satisfaction, trust and engagement by name (0 without
+            any), and each customer's revenue (0 for the inactive; valid until the next
+            call).
         """
         active = self.view("active")
         if compiled.enabled(self.n):  # the sums' terms in one pass, numpy's sums: same numbers
@@ -319,6 +321,7 @@ class CustomerPopulation:
                 self.attitudes(), self.view("revenue_per_day"), active, spending, terms
             )
             revenue, *totals = (np.sum(term) for term in terms)
+            spend = terms.revenue
         else:
             spend = np.maximum(1.0 + engagement_spend * (self.view("engagement") - reference), 0)
             spend *= self.view("revenue_per_day")
@@ -331,7 +334,7 @@ class CustomerPopulation:
             name: float(total / n_active) if n_active else 0.0
             for name, total in zip(compiled_customers.Attitudes._fields, totals, strict=True)
         }
-        return float(revenue), means
+        return float(revenue), means, spend
 
     def likelihood_to_recommend(self) -> np.ndarray:
         """Each customer's true likelihood to recommend, 0-10 (int8), from its attitudes."""

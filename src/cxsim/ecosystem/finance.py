@@ -24,7 +24,7 @@ QUALITY_CAP = 0.99
 
 def daily_revenue(cfg: FinanceConfig, customers: CustomerPopulation, reference: float) -> float:
     """Revenue of today's active customers (see :meth:`CustomerPopulation.active_sums`)."""
-    revenue, _ = customers.active_sums(cfg.engagement_spend, reference)
+    revenue, _, _ = customers.active_sums(cfg.engagement_spend, reference)
     return revenue
 
 

@@ -18,6 +18,7 @@ from cxsim.config.vocabulary import DETRACTOR, PROMOTER
 from cxsim.ecosystem.activity import DayActivity
 from cxsim.ecosystem.employees import Workforce
 from cxsim.ecosystem.measurement import Measured, nps_of_counts
+from cxsim.ecosystem.segments import SegmentBooks
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -54,6 +55,8 @@ class Day:
     acquisition_spend: float
     cost_of_sales: float
     overhead: float
+    segments: SegmentBooks
+    """Each segment's customers, voices, revenue (price included) and losses."""
     by_cause: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:

@@ -44,6 +44,7 @@ from cxsim.ecosystem.measurement import Measured, Measurement
 from cxsim.ecosystem.network import SocialNetwork
 from cxsim.ecosystem.organisation import Organisation
 from cxsim.ecosystem.partners import Partner
+from cxsim.ecosystem.segments import segment_books
 from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.ecosystem.word_of_mouth import WordOfMouth
 from cxsim.engine.levers import Levers
@@ -138,7 +139,7 @@ class CXEcosystemModel(mesa.Model):
         self.word_of_mouth = WordOfMouth(cfg.customers.acquisition, self.network)
         self.churn = ChurnProcess(cfg.customers, self.network, self.streams)
         self.acquisition = Acquisition(cfg.customers.acquisition, cfg.customers.n, self.streams)
-        self.recorder = MetricsRecorder(cfg.days)
+        self.recorder = MetricsRecorder(cfg.days, segments.names)
         self.datacollector = self.recorder
         """Where Mesa's tools read the daily metrics (see :class:`MetricsRecorder`)."""
 
@@ -185,8 +186,9 @@ class CXEcosystemModel(mesa.Model):
         self.workforce.end_day(day, customers.n_active, lv.staffing_ratio, work)
         # Voices of today's customers still active at the end of the day (not newcomers).
         voices = speaking - np.bincount(voice[churned], minlength=speaking.size)
+        spoken = (voice, voices, churned)
         self.recorder.record(
-            self._books(active_at_start, activity, voices, causes, newcomers.size, measured, pay)
+            self._books(active_at_start, activity, spoken, causes, newcomers.size, measured, pay)
         )
         self.running = self.day < self.config.days
 
@@ -194,19 +196,29 @@ class CXEcosystemModel(mesa.Model):
         self,
         active_at_start: int,
         activity: DayActivity,
-        voices: np.ndarray,
+        spoken: tuple[np.ndarray, np.ndarray, np.ndarray],
         causes: np.ndarray,
         acquired: int,
         measured: Measured,
         pay: Pressure,
     ) -> Day:
-        """The day's accounts: money and attitudes added to what the actors produced."""
-        cfg, wf, org = self.config, self.workforce, self.organisation
-        n_active = int(np.count_nonzero(self.customers.view("active")))
-        revenue, attitudes = self.customers.active_sums(
+        """The day's accounts: money and attitudes added to what the actors produced.
+
+        ``spoken`` is today's voice of each customer who spoke, the speakers still active
+        per voice, and the indices of the customers lost.
+        """
+        cfg, wf, org, c = self.config, self.workforce, self.organisation, self.customers
+        voice, voices, churned = spoken
+        active = c.view("active")
+        n_active = int(np.count_nonzero(active))
+        revenue, attitudes, spent = c.active_sums(
             cfg.finance.engagement_spend, cfg.customers.churn.engagement_reference
         )
-        revenue *= 1.0 + self.levers.price_change
+        price = 1.0 + self.levers.price_change
+        revenue *= price
+        books = segment_books(
+            c.view("segment"), active, spent, voice, churned, len(c.segments.names), voices.size
+        )
         kpis = {kpi: getattr(measured, kpi) for kpi in KPIS}
         incentive_pay = bonus(pay, kpis, wf.wages_today, cfg.incentives)
         env, n = self.environment, cfg.customers.n
@@ -244,6 +256,7 @@ class CXEcosystemModel(mesa.Model):
             acquisition_spend=acquisition_spend(cfg.finance, revenue, acquired),
             cost_of_sales=cost_of_sales(cfg.finance, revenue),
             overhead=overhead_per_day(cfg.finance, cfg.customers.n),
+            segments=replace(books, revenue=books.revenue * price),
         )
 
     # --- running and reading --------------------------------------------------------------

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsim.model.metrics import METRICS, TABLE, Day
+from cxsim.model.metrics import TABLE, Day
+from cxsim.model.segment_metrics import segment_table
 
 
 class MetricsRecorder:
@@ -25,23 +26,25 @@ class MetricsRecorder:
 
     Args:
         days: Number of days the run will record.
+        segments: The customer segments' names (each gets its own metrics).
     """
 
-    def __init__(self, days: int) -> None:
-        self._names = tuple(METRICS)
+    def __init__(self, days: int, segments: tuple[str, ...] = ()) -> None:
+        self._table = (*TABLE, *segment_table(segments))
+        self._names = tuple(metric.name for metric in self._table)
         self._rows = np.zeros((max(days, 1), len(self._names)))
         self._days = 0
         self.totals: dict[str, float] = {}
         """Run totals of the journeys' and contacts' counts (for pooled ratios)."""
 
     def record(self, day: Day) -> None:
-        """Record one day: every metric of :data:`TABLE`, and the activity's totals."""
+        """Record one day: each metric (the segments' too) and the activity's totals."""
         for key, value in day.activity.as_dict().items():
             self.totals[key] = self.totals.get(key, 0) + value
         if self._days == len(self._rows):  # stepped past the planned days: grow
             self._rows = np.vstack([self._rows, np.zeros_like(self._rows)])
         row = self._rows[self._days]
-        for column, metric in enumerate(TABLE):
+        for column, metric in enumerate(self._table):
             row[column] = metric.value(day)
         self._days += 1
 

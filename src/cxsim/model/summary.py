@@ -7,6 +7,7 @@ import pandas as pd
 from cxsim.config import CHURN_CAUSES, MEDIA, CXSimConfig
 from cxsim.ecosystem.finance import lifetime_value
 from cxsim.model.metrics import ratio
+from cxsim.model.segment_metrics import column
 
 LAST30 = (
     "nps_measured",
@@ -89,7 +90,23 @@ def summarise(
         "profit": float(metrics["profit"].sum()),
         "profit_margin": ratio(metrics["profit"].sum(), metrics["revenue"].sum()),
         "clv": lifetime_value(margin, customer_days, churned, cfg.finance.discount_rate_per_year),
+        **_segments(tuple(cfg.customers.segments), metrics, tail),
     }
+
+
+def _segments(names: tuple[str, ...], metrics: pd.DataFrame, tail: pd.DataFrame) -> dict:
+    """Each segment's customers at the end, losses, revenue and true NPS (last 30 days)."""
+    summary = {}
+    for name in names:
+        summary |= {
+            column("customers_final", name): int(
+                metrics[column("active_customers", name)].iloc[-1]
+            ),
+            column("churned", name): int(metrics[column("churn", name)].sum()),
+            column("revenue", name): float(metrics[column("revenue", name)].sum()),
+            column("nps_true_last30", name): float(tail[column("nps_true", name)].mean()),
+        }
+    return summary
 
 
 def _queue(metrics: pd.DataFrame, medium: str) -> dict[str, float]:

@@ -173,29 +173,48 @@ def value_of_a_point(
     if outcome not in s.columns:
         raise ConfigError("outcome", outcome, f"no such outcome; one of {', '.join(s.columns)}")
     base = s.loc[baseline]
-    tail = (1.0 - level) / 2.0
     rows = []
     for name, measures in money_per_replication(daily, baseline, discount_rate).items():
         own = s.loc[name]
         moved = (own[outcome] - base[outcome].reindex(own.index)).to_numpy(float)
         lost = (own["churned"] - base["churned"].reindex(own.index)).to_numpy(float)
         gross = measures[money] + measures["spend_pv"]
-        pairs = {"value_per_point": gross, "churned_per_point": lost}
-        mean, low, high = mean_ci(moved, level)
-        clear = moved.size > 1 and (low > 0 or high < 0)
-        # the same resamples for every scenario: an interval does not depend on their order
-        picks = np.random.default_rng(0).integers(0, moved.size, size=(resamples, moved.size))
-        row = {"scenario": name, "outcome_diff": mean, "money_diff": float(gross.mean())}
-        for label, values in pairs.items():
-            bounds = (np.nan, np.nan)
-            if clear:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratios = values[picks].mean(axis=1) / moved[picks].mean(axis=1)
-                bounds = np.quantile(ratios, [tail, 1.0 - tail])
-            row[label] = values.mean() / mean if clear else np.nan
-            row[f"{label}_ci_low"], row[f"{label}_ci_high"] = map(float, bounds)
-        rows.append({**row, "replications": moved.size})
+        rows.append({"scenario": name, **price_a_point(moved, gross, lost, level, resamples)})
     return pd.DataFrame(rows)
+
+
+def price_a_point(
+    moved: np.ndarray, gross: np.ndarray, lost: np.ndarray, level: float, resamples: int
+) -> dict[str, float]:
+    """Money and customers lost per point moved, over paired replications.
+
+    Args:
+        moved: Per replication, the outcome's difference (points).
+        gross: Per replication, the money difference.
+        lost: Per replication, the difference in customers lost.
+        level: Confidence level.
+        resamples: Bootstrap resamples (fixed seed).
+
+    Returns:
+        ``outcome_diff``, ``money_diff``, ``value_per_point`` and ``churned_per_point``
+        (each ratio with ``_ci_low`` and ``_ci_high``; NaN where the outcome did not move
+        clear of zero) and ``replications``.
+    """
+    tail = (1.0 - level) / 2.0
+    mean, low, high = mean_ci(moved, level)
+    clear = moved.size > 1 and (low > 0 or high < 0)
+    # the same resamples for every scenario: an interval does not depend on their order
+    picks = np.random.default_rng(0).integers(0, moved.size, size=(resamples, moved.size))
+    row = {"outcome_diff": mean, "money_diff": float(gross.mean())}
+    for label, values in {"value_per_point": gross, "churned_per_point": lost}.items():
+        bounds = (np.nan, np.nan)
+        if clear:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratios = values[picks].mean(axis=1) / moved[picks].mean(axis=1)
+            bounds = np.quantile(ratios, [tail, 1.0 - tail])
+        row[label] = values.mean() / mean if clear else np.nan
+        row[f"{label}_ci_low"], row[f"{label}_ci_high"] = map(float, bounds)
+    return {**row, "replications": moved.size}
 
 
 def profit_bridge(daily: pd.DataFrame, baseline: str, level: float = 0.95) -> pd.DataFrame:

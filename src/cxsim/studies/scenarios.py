@@ -27,6 +27,7 @@ from cxsim.simulation import run, simulate
 from cxsim.studies.goals import check_outcomes
 from cxsim.studies.money import MONEY, money_effects, profit_bridge, value_of_a_point
 from cxsim.studies.runner import execute
+from cxsim.studies.segment_value import value_of_a_point_by_segment
 
 NOT_OUTCOMES = ("seed", "days", "customers_initial")
 """Summary entries that describe the setup rather than its outcome."""
@@ -170,12 +171,20 @@ class ScenarioRuns:
         return pd.concat([table, priced[priced["metric"].isin(money)]], ignore_index=True)
 
     def value_of_a_point(
-        self, outcome: str = "nps_true_last30", money: str = "npv", level: float = 0.95
+        self,
+        outcome: str = "nps_true_last30",
+        money: str = "npv",
+        level: float = 0.95,
+        *,
+        by_segment: bool = False,
     ) -> pd.DataFrame:
-        """Each scenario's money per point of ``outcome`` (``value_of_a_point``)."""
-        return value_of_a_point(
-            self.daily, self.summaries, self.baseline, self.discount_rate, outcome, money, level
-        )
+        """Money per point of ``outcome``; ``by_segment``: per segment (true NPS only)."""
+        if by_segment and outcome != "nps_true_last30":
+            raise ConfigError("outcome", outcome, "by segment, only nps_true_last30 is kept")
+        args = (self.daily, self.summaries, self.baseline, self.discount_rate)
+        if by_segment:
+            return value_of_a_point_by_segment(*args, money, level)
+        return value_of_a_point(*args, outcome, money, level)
 
     def bridge(self) -> pd.DataFrame:
         """Each scenario's profit difference split into its sources (``profit_bridge``)."""
