@@ -10,7 +10,8 @@ from cxsim.config import EVENTS, EventConfig, ScenarioConfig
 from cxsim.engine.levers import Levers
 from cxsim.model.timeline import Timeline
 from cxsim.outputs.stats import mean_ci
-from cxsim.studies.scenarios import effect, read_runs
+from cxsim.studies.scenario_runs import read_runs
+from cxsim.studies.scenarios import effect
 
 SMALL = ["customers.n=3000", "days=150"]
 

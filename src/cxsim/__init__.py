@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
     from cxsim.simulation import RunResult, run
     from cxsim.studies.discovery import discover
     from cxsim.studies.optimise import optimise
-    from cxsim.studies.scenarios import ScenarioRuns, compare, run_scenarios
+    from cxsim.studies.scenario_runs import ScenarioRuns
+    from cxsim.studies.scenarios import compare, run_scenarios
 
 _PUBLIC: dict[str, str] = {
     "METRICS": "cxsim.model.metrics",
@@ -49,7 +50,7 @@ _PUBLIC: dict[str, str] = {
     "CXSimConfig": "cxsim.config.schema",
     "ConfigError": "cxsim.config.rules",
     "RunResult": "cxsim.simulation",
-    "ScenarioRuns": "cxsim.studies.scenarios",
+    "ScenarioRuns": "cxsim.studies.scenario_runs",
     "compare": "cxsim.studies.scenarios",
     "discover": "cxsim.studies.discovery",
     "load_config": "cxsim.config.compose",

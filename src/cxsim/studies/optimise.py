@@ -44,7 +44,8 @@ from cxsim.studies.goals import (
 )
 from cxsim.studies.money import MONEY
 from cxsim.studies.parameters import Parameter, apply, check, check_counts, get, parse
-from cxsim.studies.scenarios import ScenarioRuns, outcome_names, run_scenarios
+from cxsim.studies.scenario_runs import ScenarioRuns
+from cxsim.studies.scenarios import outcome_names, run_scenarios
 
 
 @dataclass

@@ -18,7 +18,7 @@ import pandas as pd
 from cxsim.config import CXSimConfig
 from cxsim.ecosystem.acquisition import bass_cumulative
 from cxsim.ecosystem.churn import sbg_survival
-from cxsim.studies.scenarios import ScenarioRuns
+from cxsim.studies.scenario_runs import ScenarioRuns
 
 Readout = Callable[..., pd.DataFrame]
 """``readout(runs, configs, **options) -> DataFrame`` with ``scenario``, ``replication``

@@ -22,7 +22,8 @@ from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci
 from cxsim.studies.experiments import TIERS, Experiment, load_experiments
 from cxsim.studies.readouts import READOUTS
-from cxsim.studies.scenarios import ScenarioRuns, run_scenarios
+from cxsim.studies.scenario_runs import ScenarioRuns
+from cxsim.studies.scenarios import run_scenarios
 
 
 @dataclass

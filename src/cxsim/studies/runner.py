@@ -47,6 +47,7 @@ def execute(
     progress: bool = False,
     desc: str = "cxsim",
     on_done: Callable[[int, int], None] | None = None,
+    on_result: Callable[[Any, Any], None] | None = None,
 ) -> dict:
     """Run the jobs, in worker processes unless ``n_jobs == 1``; results keyed like jobs.
 
@@ -59,6 +60,8 @@ def execute(
         on_done: Called with (jobs done, jobs in all) after each job, in this process.
             An exception it raises stops the work: jobs not started are dropped, and it
             propagates (how a caller cancels).
+        on_result: Called with (key, result) as each job's result arrives, before
+            ``on_done``, in this process (how a caller shows results as they come).
     """
     if _worker_importing_the_script():
         # Quietly end this half-started worker: the parent reports the cause in one line.
@@ -70,25 +73,27 @@ def execute(
 
         bar = tqdm(total=len(jobs), desc=desc, unit="run", leave=False)
     results = {}
+
+    def arrived(key: Any, result: Any) -> None:
+        results[key] = result
+        if bar:
+            bar.update()
+        if on_result:
+            on_result(key, result)
+        if on_done:
+            on_done(len(results), len(jobs))
+
     try:
         if workers <= 1:
             for key, overrides in jobs.items():
-                results[key] = job(overrides)
-                if bar:
-                    bar.update()
-                if on_done:
-                    on_done(len(results), len(jobs))
+                arrived(key, job(overrides))
         else:
             # spawn: workers start clean (no inherited threads or state), as on any OS
             with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
                 futures = {pool.submit(job, overrides): key for key, overrides in jobs.items()}
                 try:
                     for future in as_completed(futures):
-                        results[futures[future]] = future.result()
-                        if bar:
-                            bar.update()
-                        if on_done:
-                            on_done(len(results), len(jobs))
+                        arrived(futures[future], future.result())
                 except BaseException:
                     # stop now: drop the jobs not started rather than wait for them all
                     pool.shutdown(wait=False, cancel_futures=True)

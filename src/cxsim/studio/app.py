@@ -19,7 +19,7 @@ import solara.util
 from solara.lab import task
 
 from cxsim.config import EVENT_KINDS, ConfigError
-from cxsim.studies.scenarios import ScenarioRuns
+from cxsim.studies.scenario_runs import ScenarioRuns
 from cxsim.studio.archive import earlier, reopen, save, zipped
 from cxsim.studio.controls import Choice, Slider, event_control, levers
 from cxsim.studio.dashboard import dashboard

@@ -13,7 +13,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from cxsim.studies.scenarios import ScenarioRuns, read_runs
+from cxsim.studies.scenario_runs import ScenarioRuns, read_runs
 from cxsim.studio.whatif import WhatIf
 
 PLAN = "whatif.json"

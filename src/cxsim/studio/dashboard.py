@@ -15,7 +15,7 @@ import pandas as pd
 from cxsim.config import CXSimConfig
 from cxsim.outputs.tables import format_number
 from cxsim.studies.parameters import get
-from cxsim.studies.scenarios import ScenarioRuns
+from cxsim.studies.scenario_runs import ScenarioRuns
 from cxsim.studio.whatif import BASELINE, WHAT_IF, WhatIf, answer
 
 ENABLERS = ("structure", "finance", "technology", "motivation", "processes", "competences")

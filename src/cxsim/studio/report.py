@@ -17,7 +17,7 @@ from importlib import metadata
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from cxsim.studies.scenarios import ScenarioRuns
+from cxsim.studies.scenario_runs import ScenarioRuns
 from cxsim.studio.dashboard import dashboard
 from cxsim.studio.whatif import BASELINE, WHAT_IF, WhatIf, answer, answer_figures
 

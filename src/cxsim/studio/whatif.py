@@ -21,7 +21,8 @@ from cxsim.config.compose import config_dir
 from cxsim.config.scenario_file import hydra_literal
 from cxsim.outputs.tables import format_number
 from cxsim.studies.money import MONEY
-from cxsim.studies.scenarios import ScenarioRuns, run_scenarios
+from cxsim.studies.scenario_runs import ScenarioRuns
+from cxsim.studies.scenarios import run_scenarios
 from cxsim.studies.wording import describe
 
 if TYPE_CHECKING:  # matplotlib is imported only when the figures are drawn
