@@ -89,6 +89,17 @@ points = runs.value_of_a_point("nps_true_last30", money="npv")
 points.set_index("scenario").round(1)
 
 # %% [markdown]
+# A point is also worth more in one segment than in another: each segment's point is
+# priced by what that segment's customers bring (revenue less the cost of sales, and
+# their value beyond the year from their own retention), per point of the segment's own
+# true NPS. The segments spend 25 (digital natives), 18 (value seekers) and 45 (loyal
+# traditionalists) a month.
+
+# %%
+by_segment = runs.value_of_a_point(by_segment=True)
+by_segment.pivot(index="scenario", columns="segment", values="value_per_point").round(0)
+
+# %% [markdown]
 # ## 3. The best split of a budget
 #
 # The budget may go to any mix of the three levers. The search (Optuna's TPE) evaluates

@@ -316,3 +316,29 @@ def test_unknown_metric_and_baseline_are_clear_errors():
     # named before anything runs: compare checks its metrics first
     with pytest.raises(cxsim.ConfigError, match="metrics='happiness'"):
         cxsim.compare(["web_outage"], metrics=["happiness"], overrides=["customers.n=100"])
+
+
+def test_the_answer_so_far_is_the_answer_of_the_replications_done():
+    """on_partial gives the runs of the pairs finished; the first equals a 2-replication run."""
+    scenarios = {"baseline": [], "outage": _outage(30)}
+    size = ["customers.n=400", "days=70"]
+    seen = []
+    runs = cxsim.run_scenarios(
+        scenarios, 4, overrides=size, n_jobs=1, keep_customers=True, on_partial=seen.append
+    )
+    assert [len(r.seeds) for r in seen] == [2, 3]
+    two = cxsim.run_scenarios(scenarios, 2, overrides=size, n_jobs=1)
+    pd.testing.assert_frame_equal(seen[0].effects(), two.effects())
+    assert two.customers is None
+    # the customers are kept per run, and give each scenario's retention curve
+    assert set(runs.customers["replication"]) == {0, 1, 2, 3}
+    per_run = runs.customers.groupby(["scenario", "replication"]).size()
+    assert (
+        per_run == 400 + runs.summaries.set_index(["scenario", "replication"])["acquired"]
+    ).all()
+    curves = runs.retention()
+    assert set(curves["scenario"]) == {"baseline", "outage"}
+    last = curves.groupby("scenario")["survival"].last()
+    assert last["outage"] < last["baseline"]  # the outage's churn shows in the survival
+    with pytest.raises(ValueError, match="keep_customers"):
+        two.retention()

@@ -22,7 +22,7 @@ import pytest
 
 from cxsim.config import EVENT_KINDS, ConfigError, EventConfig, ScenarioConfig, validate
 from cxsim.studies.parameters import apply
-from cxsim.studio.controls import Choice, event_control, levers
+from cxsim.studio.controls import ASSUMPTIONS, Choice, assumptions, event_control, levers
 from cxsim.studio.whatif import REFERENCE, WhatIf, company_overrides
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,7 +41,7 @@ FLAGS = [  # as root, headless, and quiet on a closed network
 def test_every_control_stays_within_what_validation_accepts():
     """A slider's ends are the config rule's; both ends validate, as a run would."""
     cfg = WhatIf(customers=500, days=30).company_config()
-    for controls in levers(cfg).values():
+    for controls in [*levers(cfg).values(), assumptions(cfg)]:
         for c in controls:
             if isinstance(c, Choice):
                 for word in c.options:
@@ -49,6 +49,17 @@ def test_every_control_stays_within_what_validation_accepts():
             else:
                 for value in (c.low, c.high):
                     apply(cfg, {c.key: value})  # validates the whole config
+
+
+def test_a_cost_is_the_companys_assumption_for_both_scenarios():
+    plan = WhatIf(
+        customers=500, days=30, assumptions={"organisation.cx_team.cost_per_monthly_fix": 9e3}
+    )
+    assert "organisation.cx_team.cost_per_monthly_fix=9000.0" in plan.shared()
+    assert plan.scenario() == []  # not a what-if of its own
+    assert plan.company_config().organisation.cx_team.cost_per_monthly_fix == 9000.0
+    keys = {c.key for controls in levers(plan.company_config()).values() for c in controls}
+    assert not keys & set(ASSUMPTIONS)  # a cost is never moved in one scenario only
 
 
 def test_every_event_kind_offers_only_targets_and_values_validation_accepts():
@@ -162,17 +173,50 @@ def test_a_value_outside_a_control_cannot_be_entered(page):
     assert quality.get_attribute("aria-valuenow") == "0"
 
 
+# A real drag from the desktop gives the drop's items file entries; a drag made in a test
+# page does not (webkitGetAsEntry is null), so the test gives each item the entry the
+# browser would: what is under test is the studio's reading and checking of the file.
+REAL_DROP = """() => {
+  DataTransferItem.prototype.webkitGetAsEntry = function () {
+    const file = this.getAsFile();
+    return file && {isFile: true, name: file.name, file: (ok) => ok(file)};
+  };
+}"""
+
+
+def _drop(page, name: str, text: str) -> None:
+    page.evaluate(REAL_DROP)
+    files = page.evaluate_handle(
+        "([name, text]) => { const d = new DataTransfer();"
+        " d.items.add(new File([text], name)); return d; }",
+        [name, text],
+    )
+    page.dispatch_event(".solara-file-drop", "drop", {"dataTransfer": files})
+
+
+def test_a_dropped_company_yaml_is_checked_and_becomes_the_company(page):
+    _drop(page, "bad.yaml", "touchpoints: {web: {quality: 1.5}}\n")
+    page.get_by_text("bad.yaml: invalid config: touchpoints.web.quality=1.5").wait_for()
+    _drop(page, "company.yaml", "touchpoints: {web: {quality: 0.6}}\nnetwork: {mean_degree: 4}\n")
+    page.get_by_text("Uploaded: 2 values over the reference company.").wait_for()
+    assert _slider(page, "web: 0.6").count() == 1  # the levers start from the uploaded company
+
+
 def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_path):
     customers, replications = _slider(page, "Customers"), _slider(page, "Replications")
     customers.focus()
     customers.press("Home")  # 1,000 customers
     replications.focus()
     replications.press("Home")
-    replications.press("ArrowRight")  # 3 replications
-    assert replications.get_attribute("aria-valuenow") == "3"
+    for _ in range(2):
+        replications.press("ArrowRight")  # 4 replications
+    assert replications.get_attribute("aria-valuenow") == "4"
     page.get_by_role("button", name="Add event").click()
     page.get_by_text("outage ecommerce, days 60-64").wait_for()
     page.get_by_role("button", name="Run").click()
+    # the answer shows as the pairs of replications arrive, before the last
+    page.get_by_text("So far").wait_for(timeout=240_000)
+    assert "95% CI" in page.locator("table.so-far").inner_text()
     answer = page.locator("table.answer")
     answer.wait_for(timeout=240_000)
     churned = answer.locator("tr", has_text="churned").first.inner_text()
@@ -180,7 +224,8 @@ def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_pat
     board = page.locator("table.dashboard")
     for indicator in ("values", "scheme", "structure", "nps measured last30", "employee stress"):
         assert board.locator("tr", has_text=indicator).count() >= 1, indicator
-    assert page.locator("img").count() >= 4  # effects, over time, journey map, churn causes
+    # effects, over time, journey map, churn causes, survival curves
+    assert page.locator("img").count() >= 5
     # another tab of the same browser has its own what-if and no answer
     other = page.context.new_page()
     other.goto(page.url)
@@ -202,7 +247,7 @@ def test_a_web_outage_what_if_answers_with_excess_churn_and_its_ci(page, tmp_pat
     reader.goto(report.as_uri())
     assert "95% CI" in reader.locator("table.answer").inner_text()
     assert reader.locator("table.dashboard tr").count() > 10
-    assert reader.locator("img").count() == 4
+    assert reader.locator("img").count() == 5
     assert "outage ecommerce days 60-64" in reader.inner_text("body")
     assert "cxsim.run_scenarios(" in reader.inner_text("pre")
     reader.close()

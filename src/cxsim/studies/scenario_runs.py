@@ -20,6 +20,7 @@ from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.studies.money import MONEY, money_effects, profit_bridge, value_of_a_point
 from cxsim.studies.segment_value import value_of_a_point_by_segment
+from cxsim.studies.survival import retention_curves
 
 
 @dataclass
@@ -38,6 +39,9 @@ class ScenarioRuns:
             scenario has one): the window the journey map looks at by default.
         discount_rate: The baseline's yearly discount rate (``finance``), for the NPVs.
         currency: The baseline's currency (``finance.currency``), for labels.
+        customers: One row per customer of every run (``scenario``, ``replication`` and
+            :data:`cxsim.studies.scenarios.CUSTOMER_COLUMNS`) when the comparison kept
+            them (``keep_customers``), else None.
     """
 
     scenarios: dict[str, list[str]]
@@ -48,6 +52,7 @@ class ScenarioRuns:
     event_days: tuple[int, int] | None = None
     discount_rate: float = 0.1
     currency: str = "EUR"
+    customers: pd.DataFrame | None = field(default=None, repr=False)
 
     def effects(self, metrics: Sequence[str] | None = None, level: float = 0.95) -> pd.DataFrame:
         """Tidy table of each scenario's outcomes and its differences to the baseline.
@@ -120,6 +125,17 @@ class ScenarioRuns:
             return value_of_a_point_by_segment(*args, money, level)
         return value_of_a_point(*args, outcome, money, level)
 
+    def retention(self, level: float = 0.95) -> pd.DataFrame:
+        """Kaplan-Meier retention of each scenario's customers (replications pooled).
+
+        Raises:
+            ValueError: if the comparison did not keep its customers (``keep_customers``).
+        """
+        if self.customers is None:
+            raise ValueError("these runs kept no customers: run them with keep_customers=True")
+        tables = {str(name): rows for name, rows in self.customers.groupby("scenario", sort=False)}
+        return retention_curves(tables, by=["scenario"], level=level)
+
     def bridge(self) -> pd.DataFrame:
         """Each scenario's profit difference split into its sources (``profit_bridge``)."""
         return profit_bridge(self.daily, self.baseline)
@@ -155,6 +171,8 @@ class ScenarioRuns:
             effects.to_parquet(staging / "effects.parquet")
             self.summaries.to_parquet(staging / "summaries.parquet")
             self.daily.to_parquet(staging / "daily.parquet")
+            if self.customers is not None:
+                self.customers.to_parquet(staging / "customers.parquet")
             shown = list(metrics or plots.KEY_OUTCOMES)
             plots.plot_effects(effects, shown, staging / "effects.png", self.currency)
             plots.plot_scenarios_over_time(
@@ -182,7 +200,7 @@ def read_runs(folder: str | Path) -> ScenarioRuns:
     if not (folder / "effects.csv").is_file() or not (folder / "runs.json").is_file():
         raise FileNotFoundError(f"{folder}: no finished comparison (effects.csv, runs.json)")
     setup = json.loads((folder / "runs.json").read_text())
-    days = setup["event_days"]
+    days, kept = setup["event_days"], folder / "customers.parquet"
     return ScenarioRuns(
         {name: list(overrides) for name, overrides in setup["scenarios"].items()},
         list(setup["seeds"]),
@@ -192,4 +210,5 @@ def read_runs(folder: str | Path) -> ScenarioRuns:
         tuple(days) if days is not None else None,
         discount_rate=setup["discount_rate"],
         currency=setup["currency"],
+        customers=pd.read_parquet(kept) if kept.is_file() else None,
     )

@@ -31,10 +31,21 @@ NOT_OUTCOMES = ("seed", "days", "customers_initial")
 Scenarios = Mapping[str, Sequence[str]] | Sequence[str]
 
 
-def _job(overrides: list[str]) -> tuple[dict, pd.DataFrame]:
+CUSTOMER_COLUMNS = ("segment", "acquired_day", "tenure_days", "churned")
+"""What a comparison keeps of each customer when asked: what survival curves need."""
+
+
+def _job(overrides: list[str]) -> tuple[dict, pd.DataFrame, None]:
     """One replication of one scenario (runs in a worker process)."""
     result = run(overrides)
-    return flat_summary(result.summary, drop=NOT_OUTCOMES), result.metrics
+    return flat_summary(result.summary, drop=NOT_OUTCOMES), result.metrics, None
+
+
+def _job_keeping_customers(overrides: list[str]) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """One replication of one scenario, with its customers' tenures (survival curves)."""
+    result = run(overrides)
+    customers = result.customers[list(CUSTOMER_COLUMNS)]
+    return flat_summary(result.summary, drop=NOT_OUTCOMES), result.metrics, customers
 
 
 def outcome_names(base: CXSimConfig) -> list[str]:
@@ -94,6 +105,8 @@ def run_scenarios(
     n_jobs: int | None = None,
     progress: bool = False,
     on_done: Callable[[int, int], None] | None = None,
+    keep_customers: bool = False,
+    on_partial: Callable[[ScenarioRuns], None] | None = None,
 ) -> ScenarioRuns:
     """Run every scenario ``replications`` times with common random numbers.
 
@@ -109,6 +122,11 @@ def run_scenarios(
         progress: Show a progress bar.
         on_done: Called with (runs done, runs in all) after each run; an exception it
             raises stops the rest (see :func:`cxsim.studies.runner.execute`).
+        keep_customers: Keep each run's customers (:data:`CUSTOMER_COLUMNS`) in
+            ``ScenarioRuns.customers``, for survival curves.
+        on_partial: Called with the runs so far each time a further replication of every
+            scenario has finished (from the second on, before the last): how a caller
+            shows the answer as it firms up.
 
     Returns:
         The runs; see :meth:`ScenarioRuns.effects` for the table of effects.
@@ -126,39 +144,65 @@ def run_scenarios(
         raise ValueError(f"baseline {baseline!r} is not one of {sorted(named)}")
     configs = [load_config([*overrides, *own]) for own in named.values()]  # fail fast
     windows = [(ev.start, ev.end or cfg.days) for cfg in configs for ev in cfg.scenario.events]
-    event_days = (min(w[0] for w in windows), max(w[1] for w in windows)) if windows else None
+    finance = configs[list(named).index(baseline)].finance
+    setup = {
+        "scenarios": named,
+        "baseline": baseline,
+        "event_days": (min(w[0] for w in windows), max(w[1] for w in windows)) if windows else None,
+        "discount_rate": finance.discount_rate_per_year,
+        "currency": finance.currency,
+    }
     seeds = [seed + r for r in range(replications)]
+    # replication by replication, so that pairs finish (and on_partial fires) early
     jobs = {
         (name, r): [*overrides, *own, f"seed={s}"]
-        for name, own in named.items()
         for r, s in enumerate(seeds)
+        for name, own in named.items()
     }
-    results = execute(jobs, _job, n_jobs, progress, desc="cxsim compare", on_done=on_done)
+    arrived: dict[tuple[str, int], tuple] = {}
+
+    def show_so_far(key: tuple[str, int], result: tuple) -> None:
+        arrived[key] = result
+        complete = [r for r in range(replications) if all((n, r) in arrived for n in named)]
+        if on_partial and key[1] in complete and 2 <= len(complete) < replications:
+            on_partial(_assemble(setup, {r: seeds[r] for r in complete}, arrived))
+
+    job = _job_keeping_customers if keep_customers else _job
+    results = execute(
+        jobs, job, n_jobs, progress, "cxsim compare", on_done=on_done, on_result=show_so_far
+    )
+    return _assemble(setup, dict(enumerate(seeds)), results)
+
+
+def _assemble(setup: dict, seeds: dict[int, int], results: Mapping) -> ScenarioRuns:
+    """The runs of ``seeds`` (replication -> seed) as one :class:`ScenarioRuns`."""
+    keys = [(name, r) for name in setup["scenarios"] for r in seeds]
     summaries = pd.DataFrame(
-        [
-            {"scenario": name, "replication": r, "seed": seeds[r], **results[name, r][0]}
-            for name, r in jobs
-        ]
+        [{"scenario": n, "replication": r, "seed": seeds[r], **results[n, r][0]} for n, r in keys]
     )
-    daily = pd.concat(
-        [
-            results[name, r][1].reset_index().assign(scenario=name, replication=r)
-            for name, r in jobs
-        ],
-        ignore_index=True,
-    )
+
+    def stacked(part: int) -> pd.DataFrame:
+        return pd.concat(
+            [results[n, r][part].reset_index().assign(scenario=n, replication=r) for n, r in keys],
+            ignore_index=True,
+        )
+
+    daily = stacked(1)
     front = ["scenario", "replication", "day"]
     daily = daily[front + [c for c in daily.columns if c not in front]]
-    finance = configs[list(named).index(baseline)].finance
+    customers = None
+    if results[keys[0]][2] is not None:
+        customers = stacked(2).drop(columns="index")
     return ScenarioRuns(
-        named,
-        seeds,
-        baseline,
+        setup["scenarios"],
+        list(seeds.values()),
+        setup["baseline"],
         summaries,
         daily,
-        event_days,
-        discount_rate=finance.discount_rate_per_year,
-        currency=finance.currency,
+        setup["event_days"],
+        discount_rate=setup["discount_rate"],
+        currency=setup["currency"],
+        customers=customers,
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from scipy import stats
 
 from cxsim.outputs.publish import publish
 from cxsim.simulation import RunResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 GROUPS = ("scenario", "segment")
 """Columns a set of curves can be grouped by."""
@@ -173,11 +177,14 @@ def survival_at(curves: pd.DataFrame, times: Sequence[float]) -> pd.DataFrame:
     return table[by + [c for c in table.columns if c not in by]]
 
 
-def plot_retention(curves: pd.DataFrame, path: str | Path, title: str = "") -> Path:
-    """Step plot of the curves with their confidence bands, one line per group."""
+def plot_retention(curves: pd.DataFrame, path: str | Path | None = None, title: str = "") -> Figure:
+    """Step plot of the curves with their confidence bands, one line per group.
+
+    Saved as a PNG (and closed) if ``path`` is given; the figure is returned either way.
+    """
     import matplotlib.pyplot as plt
 
-    from cxsim.outputs.canvas import save_figure
+    from cxsim.outputs.canvas import finish
 
     by = [g for g in GROUPS if g in curves.columns]
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -199,7 +206,8 @@ def plot_retention(curves: pd.DataFrame, path: str | Path, title: str = "") -> P
     ax.set_title(title or "Kaplan-Meier retention with 95% confidence bands")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
-    return save_figure(fig, path)
+    fig.tight_layout()
+    return finish(fig, path)
 
 
 def write_curves(curves: pd.DataFrame, out_dir: str | Path) -> Path:

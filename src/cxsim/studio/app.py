@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import solara
 import solara.util
 from solara.lab import task
@@ -21,7 +23,7 @@ from solara.lab import task
 from cxsim.config import EVENT_KINDS, ConfigError
 from cxsim.studies.scenario_runs import ScenarioRuns
 from cxsim.studio.archive import earlier, reopen, save, zipped
-from cxsim.studio.controls import Choice, Slider, event_control, levers
+from cxsim.studio.controls import Choice, Control, Slider, assumptions, event_control, levers
 from cxsim.studio.dashboard import dashboard
 from cxsim.studio.report import report_html
 from cxsim.studio.whatif import WhatIf, answer, answer_figures, companies, company_overrides
@@ -34,6 +36,9 @@ problem = solara.reactive("")
 
 shown = solara.reactive(cast(tuple[WhatIf, ScenarioRuns, Path] | None, None))
 """The answer on the page: the what-if, its runs and the folder they are kept in."""
+
+so_far = solara.reactive(cast(tuple[int, pd.DataFrame] | None, None))
+"""While a what-if runs: the replications finished for both arms and their answer."""
 
 OUT = Path(os.environ.get("CXSIM_STUDIO_OUT", "outputs/studio"))
 """Where finished what-ifs are kept (``cxsim studio --out``)."""
@@ -60,7 +65,12 @@ def run_what_if(plan: WhatIf):
             raise solara.util.CancelledError()
         run_what_if.progress = 100.0 * done / total
 
-    runs = plan.run(on_done=on_done)
+    def on_partial(runs: ScenarioRuns) -> None:
+        if run_what_if.is_current():  # the table is made here, not on every redraw
+            so_far.value = (len(runs.seeds), answer(runs))
+
+    so_far.value = None
+    runs = plan.run(on_done=on_done, on_partial=on_partial)
     if run_what_if.is_current():
         shown.value = (plan, runs, save(plan, runs, OUT))
 
@@ -88,13 +98,13 @@ def Company():
         except ConfigError as err:
             problem.value = f"{file['name']}: {err}"
             return
-        _update(uploaded=overrides, levers={})
+        _update(uploaded=overrides, levers={}, assumptions={})
 
     solara.Select(
         "Company",
         values=companies(),
         value=plan.company,
-        on_value=lambda name: _update(company=name, levers={}, uploaded=[]),
+        on_value=lambda name: _update(company=name, levers={}, uploaded=[], assumptions={}),
     )
     solara.FileDrop(label="…or drop a company YAML (config values)", on_file=upload, lazy=False)
     if plan.uploaded:
@@ -130,43 +140,58 @@ def Earlier():
     )
 
 
+def _moved(chosen: dict, key: str, value: Any, start: Any) -> dict:
+    """``chosen`` with ``key`` at ``value``, or without it when back at its start."""
+    moved = {k: v for k, v in chosen.items() if k != key}
+    if value != start:
+        moved[key] = value
+    return moved
+
+
+def _control(c: Control, current: Any, on_value: Callable[[Any], None]) -> None:
+    """One control: a list for a choice, a slider over its range for a number."""
+    if isinstance(c, Choice):
+        solara.Select(c.label, values=list(c.options), value=current, on_value=on_value)
+    elif isinstance(c, Slider):
+        slider = solara.SliderInt if c.integer else solara.SliderFloat
+        slider(
+            f"{c.label}: {current:g}",
+            value=current,
+            min=c.low,
+            max=c.high,
+            step=c.step,
+            on_value=on_value,
+        )
+
+
 @solara.component
 def Levers():
-    """The lever sliders, each over its config rule's range, starting at the company's value."""
+    """The lever sliders, each over its config rule's range, starting at the company's value.
+
+    The costs are the company's assumptions: they change both scenarios alike.
+    """
     plan = what_if.value
     try:
-        groups = levers(plan.company_config())
+        cfg = plan.company_config()
+        groups = levers(cfg)
     except ConfigError as err:
         solara.Error(str(err))
         return
-
-    def set_lever(key: str, value: float | str, start: float | str) -> None:
-        moved = {k: v for k, v in plan.levers.items() if k != key}
-        if value != start:
-            moved[key] = value
-        _update(levers=moved)
-
     for group, controls in groups.items():
         with solara.Details(group, expand=group == "Touchpoint quality"):
             for c in controls:
-                current = plan.levers.get(c.key, c.value)
-                if isinstance(c, Choice):
-                    solara.Select(
-                        c.label,
-                        values=list(c.options),
-                        value=current,
-                        on_value=lambda v, c=c: set_lever(c.key, v, c.value),
-                    )
-                elif isinstance(c, Slider):
-                    slider = solara.SliderInt if c.integer else solara.SliderFloat
-                    slider(
-                        f"{c.label}: {current:g}",
-                        value=current,
-                        min=c.low,
-                        max=c.high,
-                        step=c.step,
-                        on_value=lambda v, c=c: set_lever(c.key, v, c.value),
-                    )
+                _control(
+                    c,
+                    plan.levers.get(c.key, c.value),
+                    lambda v, c=c: _update(levers=_moved(plan.levers, c.key, v, c.value)),
+                )
+    with solara.Details("Costs (for both scenarios)"):
+        for c in assumptions(dataclasses.replace(plan, assumptions={}).company_config()):
+            _control(
+                c,
+                plan.assumptions.get(c.key, c.value),
+                lambda v, c=c: _update(assumptions=_moved(plan.assumptions, c.key, v, c.value)),
+            )
 
 
 @solara.component
@@ -250,6 +275,13 @@ def Answer():
         solara.ProgressLinear(done if done else True)
         count = what_if.value.replications * 2
         solara.Text(f"Running {count} simulations: {done:.0f}% done")
+        if so_far.value is not None:
+            pairs, table = so_far.value
+            solara.Markdown(
+                f"**So far**, {pairs} of {what_if.value.replications} paired replications "
+                "(the intervals narrow as the rest arrive):"
+            )
+            solara.HTML(tag="div", unsafe_innerHTML=table.to_html(index=False, classes="so-far"))
     elif run_what_if.cancelled:
         solara.Warning("Cancelled.")
     elif run_what_if.error:

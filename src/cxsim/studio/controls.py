@@ -33,9 +33,26 @@ LEVERS: dict[str, tuple[str, ...]] = {
         f"organisation.enablers.{name}"
         for name in ("structure", "finance", "technology", "motivation", "processes", "competences")
     ),
-    "Money": ("finance.cost_of_goods_share", "finance.discount_rate_per_year"),
 }
 """Lever groups and their keys; touchpoint quality is added per touchpoint of the company."""
+
+ASSUMPTIONS: tuple[str, ...] = (
+    "employees.wage_per_day",
+    "employees.hiring_cost",
+    "organisation.training_cost_per_employee_day",
+    "organisation.trait_hiring_cost",
+    "organisation.culture_programme_cost_per_1000_customers_day",
+    "organisation.condition_cost_per_1000_customers_day",
+    "organisation.cx_team.cost_per_monthly_fix",
+    "finance.quality_cost_per_1000_customers_day",
+    "finance.integration_project_cost_per_1000_customers",
+    "incentives.variable_pay_share",
+    "finance.acquisition_cost",
+    "finance.cost_of_goods_share",
+    "finance.discount_rate_per_year",
+)
+"""What things cost, and the discount rate: the company's assumptions, which hold for the
+company as it is and for the what-if alike (a lever's price is not itself a what-if)."""
 
 PRACTICAL_MAX = {
     "employees.per_1000_customers": 2.0,
@@ -114,6 +131,11 @@ def levers(cfg: CXSimConfig) -> dict[str, list[Control]]:
     groups = {"Touchpoint quality": quality}
     groups.update({group: [lever(cfg, key) for key in keys] for group, keys in LEVERS.items()})
     return groups
+
+
+def assumptions(cfg: CXSimConfig) -> list[Control]:
+    """The controls of :data:`ASSUMPTIONS`, at the company's values."""
+    return [lever(cfg, key) for key in ASSUMPTIONS]
 
 
 @dataclass(frozen=True)

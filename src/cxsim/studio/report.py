@@ -41,6 +41,7 @@ def _png(fig: Figure) -> str:
 
 def _question(plan: WhatIf) -> str:
     moved = [f"{key} = {value}" for key, value in plan.levers.items()] or ["none"]
+    costs = [f"{key} = {value:g}" for key, value in plan.assumptions.items()] or ["as configured"]
     events = [
         f"{e['kind']} {e.get('target') or ''} days {e['start']}-{e['end']}"
         + (f" at {e['value']:g}" if e.get("value") is not None else "")
@@ -51,6 +52,7 @@ def _question(plan: WhatIf) -> str:
         + (f" (+{len(plan.uploaded)} uploaded values)" if plan.uploaded else ""),
         f"{plan.customers:,} customers, {plan.days} days, {plan.replications} replications "
         f"(seeds {plan.seed} to {plan.seed + plan.replications - 1}, shared by both scenarios)",
+        "costs (both scenarios): " + "; ".join(costs),
         "levers moved: " + "; ".join(moved),
         "events: " + "; ".join(events),
     ]

@@ -23,6 +23,7 @@ from cxsim.outputs.tables import format_number
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenario_runs import ScenarioRuns
 from cxsim.studies.scenarios import run_scenarios
+from cxsim.studies.survival import plot_retention
 from cxsim.studies.wording import describe
 
 if TYPE_CHECKING:  # matplotlib is imported only when the figures are drawn
@@ -98,6 +99,8 @@ class WhatIf:
         levers: Config key -> the what-if's value (only the moved ones).
         events: The what-if's timeline: ``kind``, ``target``, ``start``, ``end``, ``value``.
         uploaded: Overrides of an uploaded company file (:func:`company_overrides`).
+        assumptions: Config key -> a cost (or the discount rate) changed for both
+            scenarios (:data:`cxsim.studio.controls.ASSUMPTIONS`).
         seed: First seed.
     """
 
@@ -108,14 +111,16 @@ class WhatIf:
     levers: dict[str, float | str] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     uploaded: list[str] = field(default_factory=list)
+    assumptions: dict[str, float] = field(default_factory=dict)
     seed: int = 0
 
     def shared(self) -> list[str]:
-        """Overrides both scenarios run with: the company, its size and horizon."""
+        """Overrides both scenarios run with: the company, its costs, size and horizon."""
         named = [] if self.company == REFERENCE else [f"experiment={self.company}"]
         return [
             *named,
             *self.uploaded,
+            *(f"{key}={hydra_literal(value)}" for key, value in self.assumptions.items()),
             f"customers.n={self.customers}",
             f"days={self.days}",
             "progress=false",
@@ -143,13 +148,20 @@ class WhatIf:
         return load_config([*self.shared(), *self.scenario()])
 
     def run(
-        self, on_done: Callable[[int, int], None] | None = None, n_jobs: int | None = None
+        self,
+        on_done: Callable[[int, int], None] | None = None,
+        n_jobs: int | None = None,
+        on_partial: Callable[[ScenarioRuns], None] | None = None,
     ) -> ScenarioRuns:
         """Run the company as it is and the what-if, each :attr:`replications` times.
+
+        The customers are kept (their tenures give the survival curves).
 
         Args:
             on_done: Called with (runs done, runs in all); raise from it to cancel.
             n_jobs: Worker processes (default: every core).
+            on_partial: Called with the runs so far as each further pair of
+                replications finishes (the answer as it firms up).
         """
         self.check()
         return run_scenarios(
@@ -160,6 +172,8 @@ class WhatIf:
             baseline=BASELINE,
             n_jobs=n_jobs,
             on_done=on_done,
+            keep_customers=True,
+            on_partial=on_partial,
         )
 
 
@@ -193,13 +207,20 @@ def answer(runs: ScenarioRuns, outcomes: Sequence[str] = ANSWER) -> pd.DataFrame
 
 
 def answer_figures(runs: ScenarioRuns) -> list[Figure]:
-    """The answer's figures: effects, over time, the journey map, churn by cause."""
+    """The answer's figures: effects, over time, journey map, churn causes, survival.
+
+    The survival curves are drawn when the runs kept their customers (:meth:`WhatIf.run`).
+    """
     from cxsim.outputs import figures
 
     key_outcomes = ["churned", "nps_true_last30", "customer_effort", "profit"]
-    return [
+    drawn = [
         figures.plot_effects(runs.effects(), key_outcomes, currency=runs.currency),
         figures.plot_scenarios_over_time(runs.daily, event_days=runs.event_days),
         figures.plot_journey_map(runs.daily, runs.event_days),
         figures.plot_churn_causes(runs.daily),
     ]
+    if runs.customers is not None:
+        title = "Customers retained by tenure (Kaplan-Meier, 95% bands)"
+        drawn.append(plot_retention(runs.retention(), title=title))
+    return drawn
