@@ -85,9 +85,10 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
         result.metrics.to_csv(staging / "metrics.csv")
         if result.config.write_customers:
             result.customers.to_parquet(staging / "customers.parquet")
-        plot_main_metrics(
-            result.metrics, staging / "metrics.png", currency=result.config.finance.currency
-        )
+        if result.config.write_figure:
+            plot_main_metrics(
+                result.metrics, staging / "metrics.png", currency=result.config.finance.currency
+            )
         record = job_record(result.config, result.elapsed_seconds)
         (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n")
         (staging / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cxsim.cli.common import config_errors, split_overrides
+from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
 from cxsim.studies.calibration import calibrate
 from cxsim.studies.observed import UNITS
 
@@ -32,7 +32,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("-r", "--replications", type=int, default=1, help="seeds per point")
     parser.add_argument("-s", "--seed", type=int, default=0)
     parser.add_argument("--max-evaluations", type=int, default=80)
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    add_runner_options(parser)
     parser.add_argument("-o", "--out", default="outputs/calibration")
     own, shared = split_overrides(argv)
     args = parser.parse_args(own)
@@ -48,7 +48,7 @@ def main(argv: list[str]) -> None:
             project=args.project,
             bands=args.bands,
             max_evaluations=args.max_evaluations,
-            n_jobs=args.jobs,
+            **runner_options(args),
             progress=sys.stderr.isatty(),
         )
         out = result.write(args.out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,3 +35,19 @@ def config_errors() -> Iterator[None]:
     except ConfigError as err:
         print(f"cxsim: {err}", file=sys.stderr)
         sys.exit(2)
+
+
+def add_runner_options(parser: argparse.ArgumentParser) -> None:
+    """``-j/--jobs`` and ``--backend``: how many workers, and where the runs go."""
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    parser.add_argument(
+        "--backend",
+        default="local",
+        help="where the runs go: local (default), ray, ray:address=auto, "
+        "slurm:partition=NAME,time_min=60, submitit-local; add chunk=N for runs per task",
+    )
+
+
+def runner_options(args: argparse.Namespace) -> dict:
+    """The study functions' ``n_jobs`` and ``backend`` from the parsed options."""
+    return {"n_jobs": args.jobs, "backend": args.backend}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cxsim.cli.common import config_errors, split_overrides
+from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import (
     check_metrics,
@@ -31,7 +31,7 @@ def main(argv: list[str]) -> None:
         "configs/scenario/*.yaml), or NAME=OVERRIDE[,OVERRIDE...] for an ad-hoc one",
     )
     parser.add_argument("-r", "--replications", type=int, default=10)
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    add_runner_options(parser)
     parser.add_argument("-s", "--seed", type=int, default=0, help="first seed")
     parser.add_argument(
         "-b", "--baseline", default="baseline", help="the scenario to compare with (as above)"
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> None:
             seed=args.seed,
             overrides=shared,
             baseline=baseline,
-            n_jobs=args.jobs,
+            **runner_options(args),
             progress=sys.stderr.isatty(),
         )
         out = runs.write(args.out, args.metrics)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cxsim.cli.common import config_errors, split_overrides
+from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
 from cxsim.config import ConfigError
 from cxsim.outputs.tables import format_number
 from cxsim.studies.discovery import Discovery, discover, discover_in_sweep
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--min-coverage", type=float, default=0.5, help="least share of the wins in the box"
     )
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    add_runner_options(parser)
     parser.add_argument("-s", "--seed", type=int, default=0, help="seed of sample and model")
     parser.add_argument("-o", "--out", default="outputs/discover")
     own, shared = split_overrides(argv)
@@ -83,7 +83,7 @@ def main(argv: list[str]) -> None:
                 replications=args.replications,
                 seed=args.seed,
                 overrides=shared,
-                n_jobs=args.jobs,
+                **runner_options(args),
                 progress=False,
                 **common,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cxsim.cli.common import config_errors, split_overrides
+from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
 from cxsim.studies.optimise import Optimisation, optimise
 from cxsim.studies.wording import describe
 
@@ -39,7 +39,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("-r", "--replications", type=int, default=4, help="per candidate")
     parser.add_argument("--final-replications", type=int, default=10, help="per finalist")
     parser.add_argument("--top", type=int, default=3, help="finalists re-run on fresh seeds")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    add_runner_options(parser)
     parser.add_argument("-s", "--seed", type=int, default=0, help="first seed")
     parser.add_argument("-o", "--out", default="outputs/optimise")
     parser.add_argument("overrides", nargs="*", default=[], help="after --: shared overrides")
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> None:
             top=args.top,
             seed=args.seed,
             overrides=shared,
-            n_jobs=args.jobs,
+            **runner_options(args),
             progress=sys.stderr.isatty(),
         )
     out = result.write(args.out)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cxsim.cli.common import config_errors
+from cxsim.cli.common import add_runner_options, config_errors, runner_options
 from cxsim.studies.reproduce import reproduce, table_markdown
 
 
@@ -21,7 +21,7 @@ def main(argv: list[str]) -> None:
     )
     parser.add_argument("names", nargs="*", help="experiments (default: all)")
     parser.add_argument("--tier", default="quick", help="quick (CI) or full")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    add_runner_options(parser)
     parser.add_argument("-o", "--out", default=None, help="report folder")
     parser.add_argument("--root", default=None, help="experiments folder")
     args = parser.parse_args(argv)
@@ -32,7 +32,7 @@ def main(argv: list[str]) -> None:
             args.tier,
             out_dir=out,
             root=Path(args.root) if args.root else None,
-            n_jobs=args.jobs,
+            **runner_options(args),
             progress=sys.stderr.isatty(),
             log=True,
         )

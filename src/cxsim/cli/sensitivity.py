@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from cxsim.cli.common import config_errors, split_overrides
+from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
 from cxsim.outputs.tables import format_number
 from cxsim.studies.sensitivity import METHODS, sensitivity
 
@@ -38,7 +38,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("-s", "--seed", type=int, default=0)
     parser.add_argument("--levels", type=int, default=4, help="Morris grid levels")
     parser.add_argument("--second-order", action="store_true", help="Sobol S2 as well")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
+    add_runner_options(parser)
     parser.add_argument("-o", "--out", default="outputs/sensitivity")
     own, shared = split_overrides(argv)
     args = parser.parse_args(own)
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> None:
             replications=args.replications,
             levels=args.levels,
             second_order=args.second_order,
-            n_jobs=args.jobs,
+            **runner_options(args),
             progress=sys.stderr.isatty(),
         )
         out = result.write(args.out)

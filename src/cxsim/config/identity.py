@@ -18,7 +18,7 @@ OUTPUT_ONLY = ("progress",)
 """Fields that change how a run is shown, not what it computes or writes."""
 
 
-NOT_THE_POINT = ("progress", "write_customers", "seed", "replication")
+NOT_THE_POINT = ("progress", "write_customers", "write_figure", "seed", "replication")
 """Fields that do not tell one point of a sweep from another."""
 
 

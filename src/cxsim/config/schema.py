@@ -373,6 +373,8 @@ class CXSimConfig:
     progress: bool = True
     write_customers: bool = False
     """Also write the per-customer end-of-run table (for survival analysis)."""
+    write_figure: bool = True
+    """Draw the run's ``metrics.png`` (a sweep of thousands of jobs may not want them)."""
     customers: CustomersConfig = field(default_factory=CustomersConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)

@@ -35,6 +35,7 @@ from scipy import optimize, stats
 
 from cxsim.config import ConfigError, CXSimConfig
 from cxsim.outputs.publish import publish
+from cxsim.studies.backends import Backend
 from cxsim.studies.observed import (
     UNITS,
     Observed,
@@ -123,6 +124,7 @@ def calibrate(
     level: float = 0.95,
     max_evaluations: int = 80,
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
 ) -> CalibrationResult:
     """Fit model parameters to an observed survival table or churn-rate series.
@@ -145,6 +147,8 @@ def calibrate(
         level: Confidence level of intervals and band.
         max_evaluations: Budget of the optimiser's model evaluations.
         n_jobs: Worker processes for the uncertainty design and bands.
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show progress bars.
 
     Returns:
@@ -153,6 +157,7 @@ def calibrate(
     Raises:
         ConfigError: before anything runs, for bad data, unit, parameter or override.
     """
+    backend = Backend.parse(backend)  # a bad backend fails before anything runs
     if isinstance(data, Observed):
         observed = data
     else:
@@ -230,7 +235,7 @@ def calibrate(
             k: (fit_base, values_at(x), seeds, observed.kind, observed.days, segment)
             for k, x in enumerate(xs)
         }
-        curves = execute(jobs, curve_job, n_jobs, progress, desc="cxsim calibrate")
+        curves = execute(jobs, curve_job, n_jobs, progress, "cxsim calibrate", backend=backend)
         out = np.array([objective(observed, curves[k]) for k in jobs])
         history.extend({**jobs[k][1], "objective": float(out[k])} for k in jobs)
         return out
@@ -293,7 +298,7 @@ def calibrate(
             k: (base, values_at(d), seeds, observed.kind, days, segment)
             for k, d in enumerate(draws)
         }
-        drawn = execute(band_jobs, curve_job, n_jobs, progress, desc="cxsim bands")
+        drawn = execute(band_jobs, curve_job, n_jobs, progress, "cxsim bands", backend=backend)
         stack = np.array([drawn[k] for k in band_jobs])
         band_low, band_high = np.quantile(stack, [0.5 - level / 2, 0.5 + level / 2], axis=0)
     obs_series = pd.Series(observed.value, index=observed.period)

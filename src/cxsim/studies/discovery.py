@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cxsim.config import ConfigError
+from cxsim.studies.backends import Backend
 from cxsim.studies.parameters import Parameter, check, check_counts, get, parse
 from cxsim.studies.runner import execute
 from cxsim.studies.scenarios import outcome_names
@@ -96,6 +97,7 @@ def discover(
     seed: int = 0,
     overrides: Sequence[str] = (),
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
 ) -> Discovery:
     """Run a policy against another over a Latin-hypercube sample and find where it wins.
@@ -114,11 +116,14 @@ def discover(
         seed: Seed of the sample and first model seed.
         overrides: Overrides both policies share (e.g. ``customers.n=5000``).
         n_jobs: Worker processes (default: every core).
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show a progress bar.
 
     Raises:
         ConfigError: before anything runs, on a bad parameter, range, outcome or size.
     """
+    backend = Backend.parse(backend)  # a bad backend fails before anything runs
     from scipy.stats import qmc
 
     for name, given in (("policy", policy), ("against", against), ("uncertain", uncertain)):
@@ -144,7 +149,7 @@ def discover(
         for i, row in enumerate(x)
         for arm in arms
     }
-    results = execute(jobs, sample_job, n_jobs, progress, desc="cxsim discover")
+    results = execute(jobs, sample_job, n_jobs, progress, "cxsim discover", backend=backend)
     cases = pd.DataFrame(x, columns=names)
     cases["policy"] = [results[i, "policy"][outcome] for i in range(samples)]
     cases["against"] = [results[i, "against"][outcome] for i in range(samples)]

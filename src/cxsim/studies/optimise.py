@@ -33,6 +33,7 @@ import pandas as pd
 from cxsim.config import ConfigError, CXSimConfig
 from cxsim.ecosystem.finance import integration_cost
 from cxsim.model import CXEcosystemModel
+from cxsim.studies.backends import Backend
 from cxsim.studies.goals import (
     Constraint,
     Objective,
@@ -111,6 +112,7 @@ def optimise(
     seed: int = 0,
     overrides: Sequence[str] = (),
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
 ) -> Optimisation:
     """Find the lever settings that do best on the objective(s) within the budget.
@@ -131,6 +133,8 @@ def optimise(
             re-evaluation the next ``final_replications`` seeds.
         overrides: Overrides every run shares (e.g. ``customers.n=5000``).
         n_jobs: Worker processes (default: every core).
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show progress bars.
 
     Returns:
@@ -161,8 +165,9 @@ def optimise(
     if budget is not None:
         bounds.append(Constraint("investment", "<=", _check_budget(budget, space, base)))
     workers = n_jobs or os.cpu_count() or 1
+    where = {"n_jobs": n_jobs, "backend": Backend.parse(backend)}  # a bad backend fails here
     search = _Search(
-        space, goals, bounds, replications, seed, list(overrides), n_jobs, progress, base
+        space, goals, bounds, replications, seed, list(overrides), progress, base, where
     )
     rows = search.run(trials, batch or workers)
     table = pd.DataFrame(rows)
@@ -229,15 +234,17 @@ class _Search:
         replications: int,
         seed: int,
         overrides: list[str],
-        n_jobs: int | None,
         progress: bool,
         base: CXSimConfig,
+        where: dict[str, object],
     ) -> None:
         self.space, self.goals, self.bounds = space, goals, bounds
         self.whole = {p.name: isinstance(get(base, p.name), int) for p in space}
         """Whether each lever is an integer key (suggested as whole numbers)."""
         self.replications, self.seed, self.overrides = replications, seed, overrides
-        self.n_jobs, self.progress = n_jobs, progress
+        self.progress = progress
+        self.where = where
+        """Where the runs go: ``n_jobs`` and ``backend`` of :func:`run_scenarios`."""
         self.needed = list(
             dict.fromkeys(
                 [*(m for g in goals for m in g.metrics), "investment", *(c.metric for c in bounds)]
@@ -259,7 +266,7 @@ class _Search:
                 replications,
                 seed=seed,
                 overrides=self.overrides,
-                n_jobs=self.n_jobs,
+                **self.where,
             )
         base = self._baselines[replications, seed]
         runs = run_scenarios(
@@ -267,8 +274,8 @@ class _Search:
             replications,
             seed=seed,
             overrides=self.overrides,
-            n_jobs=self.n_jobs,
             progress=self.progress,
+            **self.where,
         )
         return ScenarioRuns(
             {**base.scenarios, **runs.scenarios},

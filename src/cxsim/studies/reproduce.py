@@ -20,6 +20,7 @@ from cxsim.config import ConfigError, CXSimConfig
 from cxsim.config.compose import load_config
 from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci
+from cxsim.studies.backends import Backend
 from cxsim.studies.experiments import TIERS, Experiment, load_experiments
 from cxsim.studies.readouts import READOUTS
 from cxsim.studies.scenario_runs import ScenarioRuns
@@ -75,7 +76,12 @@ def evaluate(
 
 
 def run_experiment(
-    exp: Experiment, tier: str = "quick", *, n_jobs: int | None = None, progress: bool = False
+    exp: Experiment,
+    tier: str = "quick",
+    *,
+    n_jobs: int | None = None,
+    progress: bool = False,
+    backend: Backend | str | None = None,
 ) -> ExperimentResult:
     """Run one experiment at a tier and check its bands."""
     configs = _configs(exp, tier)
@@ -87,6 +93,7 @@ def run_experiment(
         baseline=exp.baseline,
         n_jobs=n_jobs,
         progress=progress,
+        backend=backend,
     )
     outcomes = runs.summaries.set_index(["scenario", "replication"]).sort_index()
     for name, options in exp.readouts.items():
@@ -164,6 +171,7 @@ def reproduce(
     out_dir: str | Path | None = "outputs/reproduce",
     root: Path | None = None,
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
     log: bool = False,
 ) -> list[ExperimentResult]:
@@ -177,6 +185,8 @@ def reproduce(
         out_dir: Where the report goes (``None``: no report).
         root: The experiments folder (default: the repository's ``experiments/``).
         n_jobs: Worker processes (default: every core).
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show a progress bar per experiment.
         log: Print a line to stderr as each experiment finishes.
 
@@ -186,6 +196,7 @@ def reproduce(
     Raises:
         ConfigError: for an unknown experiment or tier, or any invalid setting.
     """
+    backend = Backend.parse(backend)  # a bad backend fails before anything runs
     if tier not in TIERS:
         raise ConfigError("tier", tier, f"must be one of {', '.join(TIERS)}")
     experiments = load_experiments(names, root)
@@ -194,7 +205,7 @@ def reproduce(
     results = []
     for i, exp in enumerate(experiments, 1):
         start = time.perf_counter()
-        results.append(run_experiment(exp, tier, n_jobs=n_jobs, progress=progress))
+        results.append(run_experiment(exp, tier, n_jobs=n_jobs, progress=progress, backend=backend))
         if log:
             table = results[-1].table
             print(

@@ -16,6 +16,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from cxsim.studies.backends import Backend, remote_results
+
 GUARD = (
     'a script that runs cxsim in worker processes needs its code under `if __name__ == "__main__":`'
     " (workers import the script; or pass n_jobs=1)"
@@ -48,6 +50,7 @@ def execute(
     desc: str = "cxsim",
     on_done: Callable[[int, int], None] | None = None,
     on_result: Callable[[Any, Any], None] | None = None,
+    backend: Backend | str | None = None,
 ) -> dict:
     """Run the jobs, in worker processes unless ``n_jobs == 1``; results keyed like jobs.
 
@@ -62,7 +65,11 @@ def execute(
             propagates (how a caller cancels).
         on_result: Called with (key, result) as each job's result arrives, before
             ``on_done``, in this process (how a caller shows results as they come).
+        backend: Where the jobs run (:class:`cxsim.studies.backends.Backend` or its text,
+            e.g. ``ray`` or ``slurm:partition=cpu``); default this machine's processes.
+            The results are the same whichever runs them.
     """
+    backend = Backend.parse(backend)
     if _worker_importing_the_script():
         # Quietly end this half-started worker: the parent reports the cause in one line.
         os._exit(1)
@@ -84,7 +91,14 @@ def execute(
             on_done(len(results), len(jobs))
 
     try:
-        if workers <= 1:
+        if backend.kind != "local":
+            arriving = remote_results(backend, jobs, job, n_jobs)
+            try:
+                for key, result in arriving:
+                    arrived(key, result)
+            finally:
+                arriving.close()  # cancels the tasks still pending
+        elif workers <= 1:
             for key, overrides in jobs.items():
                 arrived(key, job(overrides))
         else:

@@ -20,6 +20,7 @@ from cxsim.config.compose import load_config
 from cxsim.config.scenario_file import is_scenario_file, scenario_file_overrides
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import run, simulate
+from cxsim.studies.backends import Backend
 from cxsim.studies.goals import check_outcomes
 from cxsim.studies.money import MONEY
 from cxsim.studies.runner import execute
@@ -103,6 +104,7 @@ def run_scenarios(
     overrides: Sequence[str] = (),
     baseline: str | None = None,
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
     on_done: Callable[[int, int], None] | None = None,
     keep_customers: bool = False,
@@ -119,6 +121,8 @@ def run_scenarios(
         baseline: Scenario to compare with (default: ``baseline`` if present, else the
             first one).
         n_jobs: Worker processes (default: every core; 1 runs in this process).
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show a progress bar.
         on_done: Called with (runs done, runs in all) after each run; an exception it
             raises stops the rest (see :func:`cxsim.studies.runner.execute`).
@@ -134,6 +138,7 @@ def run_scenarios(
     Raises:
         ConfigError: if any scenario's configuration is invalid (before anything runs).
     """
+    backend = Backend.parse(backend)  # a bad backend fails before anything runs
     named = normalise_scenarios(scenarios)
     if not named:
         raise ValueError("no scenarios to compare")
@@ -169,7 +174,14 @@ def run_scenarios(
 
     job = _job_keeping_customers if keep_customers else _job
     results = execute(
-        jobs, job, n_jobs, progress, "cxsim compare", on_done=on_done, on_result=show_so_far
+        jobs,
+        job,
+        n_jobs,
+        progress,
+        "cxsim compare",
+        on_done=on_done,
+        on_result=show_so_far,
+        backend=backend,
     )
     return _assemble(setup, dict(enumerate(seeds)), results)
 
@@ -215,6 +227,7 @@ def compare(
     baseline: str | None = None,
     metrics: Sequence[str] | None = None,
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Compare scenarios: each outcome's mean and 95% CI, its difference to baseline, money.
@@ -232,6 +245,8 @@ def compare(
         baseline: Scenario to compare with (default: ``baseline`` or the first).
         metrics: Summary outcomes to report (default: all).
         n_jobs: Worker processes (default: every core).
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show a progress bar.
 
     Returns:
@@ -255,6 +270,7 @@ def compare(
         baseline=baseline,
         n_jobs=n_jobs,
         progress=progress,
+        backend=backend,
     )
     return runs.effects(metrics)
 

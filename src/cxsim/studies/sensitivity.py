@@ -29,6 +29,7 @@ from cxsim.config import ConfigError, CXSimConfig
 from cxsim.outputs.publish import publish
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import simulate
+from cxsim.studies.backends import Backend
 from cxsim.studies.parameters import Parameter, apply, check, parse
 from cxsim.studies.runner import execute
 from cxsim.studies.scenarios import NOT_OUTCOMES, outcome_names
@@ -117,6 +118,7 @@ def sensitivity(
     second_order: bool = False,
     level: float = 0.95,
     n_jobs: int | None = None,
+    backend: Backend | str | None = None,
     progress: bool = False,
 ) -> SensitivityResult:
     """Run a Morris or Sobol sensitivity analysis of summary outcomes.
@@ -136,6 +138,8 @@ def sensitivity(
         second_order: Also estimate Sobol second-order indices ``S2``.
         level: Confidence level of the intervals.
         n_jobs: Worker processes (default: every core; 1 runs in this process).
+        backend: Where the runs go (:mod:`cxsim.studies.backends`: ``local``, ``ray``,
+            ``slurm:...``); the results are the same on each.
         progress: Show a progress bar.
 
     Returns:
@@ -144,6 +148,7 @@ def sensitivity(
     Raises:
         ConfigError: before anything runs, for a bad parameter, range, outcome or size.
     """
+    backend = Backend.parse(backend)  # a bad backend fails before anything runs
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import morris as morris_sample
@@ -178,7 +183,7 @@ def sensitivity(
         i: (base, dict(zip(problem["names"], map(float, row), strict=True)), seeds)
         for i, row in enumerate(x)
     }
-    results = execute(jobs, sample_job, n_jobs, progress, desc="cxsim sensitivity")
+    results = execute(jobs, sample_job, n_jobs, progress, "cxsim sensitivity", backend=backend)
     samples = pd.DataFrame(x, columns=problem["names"])
     for outcome in outcomes:
         samples[outcome] = [results[i][outcome] for i in range(len(x))]
