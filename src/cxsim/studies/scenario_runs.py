@@ -20,7 +20,6 @@ from cxsim.outputs.publish import publish
 from cxsim.outputs.stats import mean_ci, relative_change
 from cxsim.studies.money import MONEY, money_effects, profit_bridge, value_of_a_point
 from cxsim.studies.segment_value import value_of_a_point_by_segment
-from cxsim.studies.survival import retention_curves
 
 
 @dataclass
@@ -131,6 +130,8 @@ class ScenarioRuns:
         Raises:
             ValueError: if the comparison did not keep its customers (``keep_customers``).
         """
+        from cxsim.studies.survival import retention_curves  # scipy.stats: only when asked
+
         if self.customers is None:
             raise ValueError("these runs kept no customers: run them with keep_customers=True")
         tables = {str(name): rows for name, rows in self.customers.groupby("scenario", sort=False)}
