@@ -16,6 +16,7 @@ import numpy as np
 from cxsim.config import CustomersConfig
 from cxsim.config.vocabulary import CHURN_CAUSES as CHURN_CAUSES  # its old home
 from cxsim.ecosystem.experience import judgement, remembered, update_peak
+from cxsim.ecosystem.propensities import propensities
 from cxsim.engine import compiled
 from cxsim.engine.kernels import customers as compiled_customers
 from cxsim.engine.kernels import journeys as compiled_journeys
@@ -141,7 +142,8 @@ class CustomerPopulation:
         """Acquire ``count`` new customers on ``day``; returns their indices.
 
         Each draws its segment by share, its own base churn propensity from its segment's
-        Beta(a, b), a personal shift of expectations and a personal rating style.
+        Beta(a, b) (by stratified inversion: :mod:`cxsim.ecosystem.propensities`), a
+        personal shift of expectations and a personal rating style.
         """
         self._reserve(self.n + count)
         idx = np.arange(self.n, self.n + count)
@@ -156,7 +158,7 @@ class CustomerPopulation:
         self.revenue_per_day[idx] = seg_t.revenue_per_day[seg]
         self.active[idx] = True
         self.acquired_day[idx] = day
-        self.theta[idx] = rng.beta(seg_t.churn_a[seg], seg_t.churn_b[seg])
+        self.theta[idx] = propensities(rng, seg, seg_t.churn_a, seg_t.churn_b)
         self.expectation_shift[idx] = rng.normal(0.0, self.cfg.expectation_sd, count)
         self.rating_style[idx] = rng.normal(0.0, ex.recommend_sd, count)
         self.satisfaction[idx] = ch.satisfaction_reference
