@@ -41,6 +41,7 @@ import time
 
 import mesa
 import networkx as nx
+from scipy.special import betaincinv
 
 import cxsim
 from cxsim.config import CXSimConfig
@@ -125,7 +126,10 @@ class Customer(mesa.Agent):
         super().__init__(model)
         p, rnd = model.params, model.random
         self.segment = rnd.choices(range(len(p.share)), weights=p.share)[0]
-        self.theta = rnd.betavariate(p.churn_a[self.segment], p.churn_b[self.segment])
+        # by inversion, as cxsim draws it (cxsim.ecosystem.propensities)
+        self.theta = float(
+            betaincinv(p.churn_a[self.segment], p.churn_b[self.segment], rnd.random())
+        )
         self.expectation_shift = rnd.gauss(0.0, p.expectation_sd)
         self.rating_style = rnd.gauss(0.0, p.recommend_sd)
         self.satisfaction = p.satisfaction_ref

@@ -23,12 +23,12 @@ def test_sobol_ranks_a_parameter_without_effect_last():
         ],
         ["annual_churn_rate"],
         "sobol",
-        16,
+        32,
         overrides=SMALL,
         seed=3,
         n_jobs=1,  # the pool is exercised below; here it would only add start-up time
     )
-    assert len(result.samples) == 16 * (3 + 2)
+    assert len(result.samples) == 32 * (3 + 2)
     assert result.ranking()[-1] == "customers.churn.contagion_effect"
     st = result.indices[result.indices["index"] == "ST"].set_index("parameter")
     # common random numbers: the null parameter changes nothing, so its indices are 0
