@@ -29,7 +29,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--segment", default=None, help="compare with one segment's cohort")
     parser.add_argument("--project", type=float, default=0.0, help="periods beyond the data")
     parser.add_argument("--bands", type=int, default=20, help="parameter draws for the band")
-    parser.add_argument("-r", "--replications", type=int, default=1, help="seeds per point")
+    parser.add_argument("-r", "--replications", type=int, default=3, help="seeds per point")
     parser.add_argument("-s", "--seed", type=int, default=0)
     parser.add_argument("--max-evaluations", type=int, default=80)
     add_runner_options(parser)
@@ -58,5 +58,12 @@ def main(argv: list[str]) -> None:
             f"(95% CI {row.ci_low:.4g} to {row.ci_high:.4g}; start {row.start:.4g})"
         )
     s = result.statistics
+    if "sbg_per_period" in s:
+        unit = result.observed.unit.rstrip("s")
+        fitted, data = s["sbg_per_period"], s["sbg_data_per_period"]
+        print(
+            f"{'as a per-' + unit + ' sBG':>45}: a = {fitted['a']:.4g}, b = {fitted['b']:.4g} "
+            f"(the data's closed-form fit: a = {data['a']:.4g}, b = {data['b']:.4g})"
+        )
     fit = f"log-likelihood {s['log_likelihood']:.2f}, " if s["log_likelihood"] is not None else ""
     print(f"cxsim: {fit}RMSE {s['rmse']:.4g}, {s['evaluations']} evaluations; results in {out}")

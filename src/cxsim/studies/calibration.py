@@ -118,7 +118,7 @@ def calibrate(
     overrides: Sequence[str] = (),
     segment: str | None = None,
     seed: int = 0,
-    replications: int = 1,
+    replications: int = 3,
     project: float = 0.0,
     bands: int = 0,
     level: float = 0.95,
@@ -140,7 +140,8 @@ def calibrate(
         overrides: Hydra overrides of the model (``days`` is set from the data).
         segment: Compare with this segment's initial customers only (survival tables).
         seed: Model seed of every evaluation (common random numbers).
-        replications: Seeds per evaluation (``seed .. seed + replications - 1``).
+        replications: Seeds per evaluation (``seed .. seed + replications - 1``): their
+            mean curve is fitted, so one seed's luck does not make the answer.
         project: Periods to project beyond the data.
         bands: Parameter draws from the estimates' distribution for a band around the
             projected curve (0: none).
@@ -240,7 +241,13 @@ def calibrate(
         history.extend({**jobs[k][1], "objective": float(out[k])} for k in jobs)
         return out
 
+    x_best = x_hat
     x_hat, hessian, ok, lowest = refine(x_hat, f_hat, space, evaluate_many, unit_rise, seed)
+    # The surface's minimum stands only if it evaluates better than the optimiser's point:
+    # a later step never undoes the optimiser.
+    from_surface = not np.array_equal(x_hat, x_best)
+    if from_surface and evaluate_many([x_hat])[0] > f_hat:
+        x_hat, from_surface = x_best, False
 
     # The fitted curve over the data and beyond (a band from parameter draws below).
     last = observed.period[-1]
@@ -325,6 +332,7 @@ def calibrate(
         "rmse": float(np.sqrt(np.mean((in_data["simulated"] - in_data["observed"]) ** 2))),
         "evaluations": len(history),
         "converged": bool(best.success),
+        "estimate_from": "response surface" if from_surface else "optimiser",
         "curvature_ok": ok,
         "variance_factor": spread_factor if observed.kind == "survival" else 2.0 * scale,
         "seeds": seeds,
@@ -332,6 +340,16 @@ def calibrate(
         "n_simulated": _cohort_size(base, segment) if observed.kind == "survival" else None,
         "estimates": {r["parameter"]: r["estimate"] for r in rows},
     }
+    if observed.kind == "survival":
+        # the model's shapes are per day; in the data's unit, the closed-form sBG that the
+        # fitted curve follows, beside the closed form fitted to the data themselves
+        at_periods = Observed("survival", observed.unit, observed.period, at_data * 1e6)
+        statistics["sbg_per_period"] = dict(
+            zip("ab", sbg_fit(at_periods, per_period=True), strict=True)
+        )
+        statistics["sbg_data_per_period"] = dict(
+            zip("ab", sbg_fit(observed, per_period=True), strict=True)
+        )
     return CalibrationResult(
         observed, estimates, statistics, curve, pd.DataFrame(history), fitted_cfg
     )

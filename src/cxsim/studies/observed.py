@@ -25,6 +25,8 @@ from scipy import optimize
 from scipy.special import betaln
 
 from cxsim.config import ConfigError, CXSimConfig
+from cxsim.ecosystem.customers import CustomerPopulation, SegmentTable
+from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.simulation import simulate
 from cxsim.studies.parameters import apply
 from cxsim.studies.survival import kaplan_meier, survival_at
@@ -134,10 +136,13 @@ def simulated_curve(
     """Run ``cfg`` and read its survival (initial cohort) or churn rate at ``days``.
 
     For ``survival`` the values are the Kaplan-Meier survival of the customers acquired
-    on day 0 (of ``segment`` only, if given) at each of ``days``; for ``churn_rate`` the
+    on day 0 (of ``segment`` only, if given) at each of ``days`` (of only that cohort, when
+    nothing but its propensities moves its churn: :func:`cohort_survival`); for ``churn_rate`` the
     churn in each period ``(days[k-1], days[k]]`` (``days[-1]`` taken as 0) over the
     customers active at its start.
     """
+    if kind == "survival" and cohort_only(cfg):
+        return cohort_survival(cfg, days, segment)
     result = simulate(cfg)
     if kind == "survival":
         table = result.customers
@@ -153,6 +158,44 @@ def simulated_curve(
     churn = np.concatenate([[0.0], np.cumsum(metrics["churn"].to_numpy())])
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(active[starts] > 0, (churn[ends] - churn[starts]) / active[starts], 0.0)
+
+
+def cohort_only(cfg: CXSimConfig) -> bool:
+    """Whether the initial cohort churns on its propensities alone.
+
+    With experience effects off, no network (no contagion, no word of mouth) and no
+    events (no price change or competitor's pull), a customer's daily hazard is its base
+    propensity and nothing else in the ecosystem touches it.
+    """
+    return (
+        cfg.customers.churn.enabled
+        and not cfg.customers.experience.enabled
+        and cfg.network.kind == "none"
+        and not cfg.scenario.events
+    )
+
+
+def cohort_survival(cfg: CXSimConfig, days: np.ndarray, segment: str | None = None) -> np.ndarray:
+    """Survival of the initial cohort at ``days`` when it churns on its propensities alone.
+
+    Only what the data need is simulated: the cohort's customers and their propensities,
+    drawn as a run of ``cfg`` draws them (the same generator, seed and code: the same
+    propensities), without acquisition, journeys or the contact centre. A customer with
+    daily hazard ``theta`` survives ``t`` days with probability ``(1 - theta)^t``; the
+    cohort's survival is the mean over its customers, the expectation of the run's
+    Kaplan-Meier curve given the propensities, without the noise of the daily draws.
+    Valid only where :func:`cohort_only` holds.
+    """
+    names = TouchpointTable.build(cfg).names
+    people = CustomerPopulation(
+        cfg.customers, SegmentTable.build(cfg.customers, names), np.random.default_rng(cfg.seed)
+    )
+    people.add(cfg.customers.n, day=0)
+    theta = people.view("theta")
+    if segment is not None:
+        theta = theta[people.view("segment") == list(cfg.customers.segments).index(segment)]
+    log_stay = np.log1p(-np.minimum(theta, 1.0))
+    return np.array([np.exp(log_stay * np.floor(t + 1e-9)).mean() for t in days])
 
 
 def curve_job(
@@ -182,8 +225,11 @@ def objective(observed: Observed, simulated: np.ndarray) -> float:
     return float(-np.sum(lost * np.log(q) + kept * np.log1p(-q)))
 
 
-def sbg_fit(observed: Observed) -> tuple[float, float]:
-    """Closed-form sBG maximum-likelihood (a, b) of a survival table, in daily periods.
+def sbg_fit(observed: Observed, per_period: bool = False) -> tuple[float, float]:
+    """Closed-form sBG maximum-likelihood (a, b) of a survival table, per day.
+
+    With ``per_period``, per period of the data's unit instead (a yearly table's ``b``
+    per year, about 365 times smaller than per day).
 
     Example:
         >>> t = np.arange(0, 13) * 30
@@ -194,14 +240,15 @@ def sbg_fit(observed: Observed) -> tuple[float, float]:
     """
     if observed.kind != "survival":
         raise ValueError("the sBG closed form needs a survival table")
-    days = observed.days
+    steps = observed.period if per_period else observed.days
+    start_b = 100.0 / UNITS[observed.unit] if per_period else 100.0
 
     def nll(log_ab: np.ndarray) -> float:
         a, b = np.exp(log_ab)
-        s = np.exp(betaln(a, b + days) - betaln(a, b))
+        s = np.exp(betaln(a, b + steps) - betaln(a, b))
         return objective(observed, s)
 
-    best = optimize.minimize(nll, np.log([1.0, 100.0]), method="Nelder-Mead")
+    best = optimize.minimize(nll, np.log([1.0, start_b]), method="Nelder-Mead")
     best = optimize.minimize(nll, best.x, method="Nelder-Mead", options={"xatol": 1e-6})
     a, b = np.exp(best.x)
     return float(a), float(b)
