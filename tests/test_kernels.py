@@ -12,13 +12,15 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cxsim
 from cxsim.config import ChurnConfig
 from cxsim.ecosystem import acquisition, churn
 from cxsim.ecosystem.interactions import Interactions
 from cxsim.ecosystem.segments import segment_books
-from cxsim.engine import compiled
+from cxsim.engine import compiled, luck
 from cxsim.engine.kernels import journeys as compiled_journeys
 from cxsim.engine.kernels import network as compiled_network
 
@@ -439,3 +441,39 @@ def test_waiting_judge_kernel_matches_numpy(monkeypatch):
     for name in ("stage_value", "stage_moments"):
         np.testing.assert_array_equal(getattr(activity, name), getattr(tallies, name))
     assert (expected == 0).any() and (expected > 0).any()
+
+
+# --- per-customer uniforms ----------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    idx=st.lists(st.integers(0, 2**40), max_size=50),
+    sets=st.integers(1, 9),
+)
+def test_customer_uniform_sets_match_one_call_per_set_on_both_paths(seed, idx, sets):
+    """Row k of a batched draw is the k-th of as many single draws, compiled or not."""
+    idx = np.array(idx, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    singles = np.stack([luck.customer_uniforms(rng, idx) for _ in range(sets)])
+    after_singles = rng.bit_generator.state
+    for use in (True, False):
+        compiled.USE_NUMBA, saved = use, compiled.USE_NUMBA
+        try:
+            rng = np.random.default_rng(seed)
+            batched = luck.customer_uniform_sets(rng, idx, sets)
+        finally:
+            compiled.USE_NUMBA = saved
+        np.testing.assert_array_equal(batched, singles)
+        assert rng.bit_generator.state == after_singles  # the stream moves as far
+        assert ((batched >= 0) & (batched < 1)).all()
+
+
+def test_compiled_loops_run_at_every_size_once_numba_is_loaded(monkeypatch):
+    """Below the threshold the loops wait for numba to be loaded; after warm() they run."""
+    monkeypatch.setattr(compiled, "USE_NUMBA", True)
+    assert compiled.warm()
+    assert compiled.enabled(10)
+    monkeypatch.setattr(compiled, "USE_NUMBA", False)
+    assert not compiled.enabled(10**7) and not compiled.warm()

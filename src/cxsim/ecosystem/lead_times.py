@@ -27,7 +27,7 @@ from cxsim.config import STAGES, PartnerConfig
 from cxsim.config.waiting_schema import WaitingConfig
 from cxsim.ecosystem.interactions import Interactions
 from cxsim.ecosystem.touchpoints import TouchpointTable
-from cxsim.engine.luck import customer_uniforms
+from cxsim.engine.luck import customer_uniform_sets
 
 
 def gamma_days(u: np.ndarray, mean: np.ndarray, cv: np.ndarray) -> np.ndarray:
@@ -100,7 +100,7 @@ class LeadTimes:
         self, day: int, rng: np.random.Generator, buyers: np.ndarray, segment: np.ndarray
     ) -> dict[str, np.ndarray]:
         """Today's orders of ``buyers``: the table rows of their waits (due today or later)."""
-        u = [customer_uniforms(rng, buyers) for _ in range(8)]
+        u = customer_uniform_sets(rng, buyers, 8)
         kind = self.delivery.pick(u[0])
         tp = self.interactions.choose("delivery", segment, u[1])
         owner = self.tps.partner[tp]
@@ -137,7 +137,7 @@ class LeadTimes:
         self, day: int, rng: np.random.Generator, resolved: np.ndarray
     ) -> dict[str, np.ndarray]:
         """The waits for a repair or refund of issues resolved today (due today or later)."""
-        u = [customer_uniforms(rng, resolved) for _ in range(4)]
+        u = customer_uniform_sets(rng, resolved, 4)
         kind = self.support.pick(u[0])
         mean = self.support.lead[kind]
         slipped = u[1] >= self.support.on_time[kind]

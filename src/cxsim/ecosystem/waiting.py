@@ -38,7 +38,7 @@ from cxsim.ecosystem.touchpoints import TouchpointTable
 from cxsim.ecosystem.waiting_table import WaitingTable
 from cxsim.engine import compiled
 from cxsim.engine.kernels import waiting as compiled_waiting
-from cxsim.engine.luck import customer_uniforms
+from cxsim.engine.luck import customer_uniform_sets, customer_uniforms
 
 MAX_JOURNEY_DAYS = 60
 """Days of a journey the time profile tells apart; later days share the last bin."""
@@ -191,7 +191,7 @@ class Waits:
         elapsed = day - t.start
         on = self.updates.on
         # the keys are drawn either way: switching updates on moves no other draw
-        u = np.stack([customer_uniforms(rng, t.customer if on else t.customer[:0]) for _ in "ab"])
+        u = customer_uniform_sets(rng, t.customer if on else t.customer[:0], 2)
         truth = self._truth(t.touchpoint) if on else None
         sent = self.updates.send(elapsed, u, truth, self.down_fraction())
         pleased = np.flatnonzero(sent.true)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from functools import cache
 
@@ -19,13 +20,31 @@ USE_NUMBA = (
 
 
 NUMBA_MIN_CUSTOMERS = 50_000
-"""Below this many customers the numpy path runs: importing numba and loading the loops
-cost more than a small model's whole run saves (as for the churn kernel)."""
+"""Below this many customers the numpy path runs in a process that has not loaded numba:
+importing numba and loading the loops (about 0.5 s, once per process) cost more than one
+small model's run saves. Once numba is loaded, every size uses the loops."""
 
 
 def enabled(customers: int) -> bool:
-    """Whether a population of ``customers`` (ever acquired) uses the compiled loops."""
-    return USE_NUMBA and customers >= NUMBA_MIN_CUSTOMERS
+    """Whether a population of ``customers`` (ever acquired) uses the compiled loops.
+
+    From :data:`NUMBA_MIN_CUSTOMERS` on, or at any size once numba is loaded in this
+    process (a larger model ran, or :func:`warm` was called): its one-off cost is paid,
+    and a small day's many short numpy calls cost more than the loops' few.
+    """
+    return USE_NUMBA and (customers >= NUMBA_MIN_CUSTOMERS or "numba" in sys.modules)
+
+
+def warm() -> bool:
+    """Load numba in this process, so that models of every size use the compiled loops.
+
+    For processes that will run many small models (the workers of a comparison, a
+    sensitivity analysis, a calibration): they pay the one-off cost once. Returns whether
+    the loops are on (numba installed and not switched off).
+    """
+    if USE_NUMBA:
+        import numba  # noqa: F401
+    return USE_NUMBA
 
 
 @cache

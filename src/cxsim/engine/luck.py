@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cxsim.engine import compiled
+from cxsim.engine.kernels import luck as compiled_luck
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -36,10 +39,31 @@ def customer_uniforms(rng: np.random.Generator, idx: np.ndarray) -> np.ndarray:
         >>> bool(a[1] == b[0])
         True
     """
-    key = rng.integers(0, np.iinfo(np.uint64).max, dtype=np.uint64, endpoint=True)
-    z = np.asarray(idx, dtype=np.uint64) + np.uint64(1)
+    return customer_uniform_sets(rng, idx, 1)[0]
+
+
+def customer_uniform_sets(rng: np.random.Generator, idx: np.ndarray, sets: int) -> np.ndarray:
+    """``sets`` uniforms per customer in ``idx``: row ``k`` as the ``k``-th of as many calls.
+
+    The same numbers as ``sets`` calls of :func:`customer_uniforms` (the keys are drawn
+    in one call, which draws the same words), for the cost of one: a day's parts that
+    draw several numbers per customer pay numpy's call overhead once instead of a dozen
+    times.
+
+    Args:
+        rng: The model's generator, positioned where this part of the day draws its keys.
+        idx: Customer indices (any order, repeats allowed).
+        sets: How many uniforms per customer.
+
+    Returns:
+        A (``sets`` x ``idx.size``) array.
+    """
+    keys = rng.integers(0, np.iinfo(np.uint64).max, sets, dtype=np.uint64, endpoint=True)
+    if compiled.enabled(0):  # numba already loaded: one pass instead of nine per set
+        return compiled_luck.hashed_uniforms(keys, np.asarray(idx, dtype=np.int64))
+    z = np.asarray(idx, dtype=np.uint64)[None, :] + np.uint64(1)
     z *= _GOLDEN
-    z += key
+    z = z + keys[:, None]
     z ^= z >> np.uint64(30)
     z *= _MIX1
     z ^= z >> np.uint64(27)

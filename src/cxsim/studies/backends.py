@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from cxsim.config import ConfigError
+from cxsim.engine import compiled
 
 OPTIONS: dict[str, tuple[str, ...]] = {
     "local": (),
@@ -96,8 +97,23 @@ class Backend:
         return f"{self.kind}:{written}" if written else self.kind
 
 
+WARM_RUNS = 4
+"""Runs per worker from which a worker loads the compiled loops before its first run.
+
+Loading numba and the loops costs a process about a second once; then every run, small
+ones too, takes the compiled passes (:func:`cxsim.engine.compiled.enabled`). Same
+numbers either way, so this is only about time."""
+
+
+def warm_for(runs: int) -> None:
+    """Load the compiled loops in this process if it will run ``runs`` runs or more."""
+    if runs >= WARM_RUNS:
+        compiled.warm()
+
+
 def run_batch(job: Callable[[Any], Any], batch: Batch) -> list[tuple[Any, Any]]:
     """Run one task's runs in order (on a worker): (key, result) pairs."""
+    warm_for(len(batch))
     return [(key, job(argument)) for key, argument in batch]
 
 

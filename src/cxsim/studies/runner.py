@@ -16,7 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from cxsim.studies.backends import Backend, remote_results
+from cxsim.studies.backends import Backend, remote_results, warm_for
 
 GUARD = (
     'a script that runs cxsim in worker processes needs its code under `if __name__ == "__main__":`'
@@ -99,11 +99,17 @@ def execute(
             finally:
                 arriving.close()  # cancels the tasks still pending
         elif workers <= 1:
+            warm_for(len(jobs))
             for key, overrides in jobs.items():
                 arrived(key, job(overrides))
         else:
             # spawn: workers start clean (no inherited threads or state), as on any OS
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=get_context("spawn"),
+                initializer=warm_for,
+                initargs=(len(jobs) // workers,),
+            ) as pool:
                 futures = {pool.submit(job, overrides): key for key, overrides in jobs.items()}
                 try:
                     for future in as_completed(futures):
