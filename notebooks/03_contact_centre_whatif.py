@@ -38,7 +38,7 @@ from cxsim.outputs.tables import format_number
 from cxsim.studies.scenarios import effect
 
 SMALL = os.environ.get("CXSIM_NOTEBOOK_SIZE") == "small"
-CUSTOMERS, DAYS, REPLICATIONS = (3_000, 120, 3) if SMALL else (10_000, 365, 10)
+CUSTOMERS, DAYS, REPLICATIONS = (3_000, 190, 3) if SMALL else (10_000, 365, 10)
 SIZE = [f"customers.n={CUSTOMERS}", f"days={DAYS}"]
 
 # %%

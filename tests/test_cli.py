@@ -117,7 +117,7 @@ def test_sweep_batches_are_checked_by_cxsim_while_the_command_runs(capsys):
             assert check is _check_batch
             check(sweeper, [["replication=0"], ["replication=1"], ["customers=default"]])
             with pytest.raises(SystemExit) as stop:
-                check(sweeper, [["customers.n=5", "seed=1"], ["customers.n=-5", "seed=1"]])
+                check(sweeper, [["customers.n=50", "seed=1"], ["customers.n=-5", "seed=1"]])
             assert stop.value.code == 2
     assert BasicSweeper.validate_batch_is_legal is Sweeper.validate_batch_is_legal
     assert capsys.readouterr().err.strip() == (

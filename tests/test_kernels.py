@@ -55,6 +55,11 @@ EXPERIENCE = {
     "recommend_sensitivity": 1.45,
 }
 RECOMMEND_WEIGHTS = (0.46, 0.33, 0.21)
+OUTAGE = "scenario.events=[{kind:outage,target:ecommerce,start:10,end:14}]"
+"""The web shop down on days 10-14 of a 30-day run (web_outage's own starts on day 60)."""
+PARTNER_FAILURE = (
+    "scenario.events=[{kind:partner_disruption,target:courier,start:10,end:25,value:0.6}]"
+)
 ENGAGEMENT_SPEND = 0.53
 MARKET = {"price_change": 0.13, "market_pull": 0.17}
 
@@ -138,7 +143,7 @@ def _assert_same_columns(a, b) -> None:
 
 
 def test_same_numbers_with_and_without_numba(monkeypatch):
-    overrides = ["customers.n=600", "days=30", "seed=7", "scenario=web_outage", *DISTINCT]
+    overrides = ["customers.n=600", "days=30", "seed=7", OUTAGE, *DISTINCT]
     monkeypatch.setattr(compiled, "NUMBA_MIN_CUSTOMERS", 0)
     runs = []
     for use in (True, False):
@@ -150,11 +155,11 @@ def test_same_numbers_with_and_without_numba(monkeypatch):
 @pytest.mark.parametrize(
     ("overrides", "notices"),
     [
-        (["scenario=web_outage", "incentives=aht"], False),
+        ([OUTAGE, "incentives=aht"], False),
         # partner data reaches support: failed deliveries are noticed (the relief path)
-        (["environment=partner_integrated", "scenario=partner_failure"], True),
+        (["environment=partner_integrated", PARTNER_FAILURE], True),
         # experiences move no attitudes: journeys still close and are judged
-        (["customers.experience.enabled=false", "scenario=web_outage"], False),
+        (["customers.experience.enabled=false", OUTAGE], False),
     ],
 )
 def test_journey_kernel_same_numbers(monkeypatch, overrides, notices):

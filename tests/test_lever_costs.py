@@ -33,7 +33,10 @@ def test_running_less_integration_saves_its_upkeep_and_a_breakdown_is_still_paid
     siloed = _costs("environment=siloed")
     assert np.allclose(siloed - base, -PROJECT * 0.2 / 365 * 6.9)
     # a migration breaks interfaces the company keeps paying for: no saving, no project
-    assert np.array_equal(_costs("scenario=system_migration", "days=20"), base)
+    migration = (
+        "scenario.events=[{kind:integration_change,target:ecommerce+crm,start:5,end:10,value:0.0}]"
+    )
+    assert np.array_equal(_costs(migration), base)
 
 
 def test_an_event_that_integrates_a_pair_pays_its_project_on_its_first_day():

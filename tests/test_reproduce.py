@@ -10,6 +10,7 @@ import yaml
 
 from cxsim.config import ConfigError
 from cxsim.ecosystem import experience
+from cxsim.engine import compiled
 from cxsim.studies import runner
 from cxsim.studies.experiments import load_experiment, load_experiments
 from cxsim.studies.reproduce import evaluate, reproduce, run_experiment
@@ -190,6 +191,8 @@ def test_without_loss_aversion_the_loss_gain_asymmetry_fails(monkeypatch):
     # +0.0004 (CI -0.0005 to +0.0012 at 20).
     exp.tiers["quick"].replications = 6
     monkeypatch.setattr(experience, "disconfirmation", lambda perf, expect, _: perf - expect)
+    # the compiled moments judge on their own: the patch reaches the numpy path only
+    monkeypatch.setattr(compiled, "USE_NUMBA", False)
     # forked workers inherit the patched module (spawned ones would import it afresh)
     monkeypatch.setattr(runner, "get_context", lambda _: multiprocessing.get_context("fork"))
     result = run_experiment(exp, "quick", n_jobs=2)

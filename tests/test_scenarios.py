@@ -59,9 +59,7 @@ def test_integration_change_breaks_and_restores_handoffs():
             [
                 "customers.n=300",
                 "days=4",
-                "scenario=system_migration",
-                "scenario.events.0.start=2",
-                "scenario.events.0.end=2",
+                "scenario.events=[{kind:integration_change,target:ecommerce+crm,start:2,end:2,value:0.0}]",
             ]
         )
     )
@@ -219,7 +217,7 @@ def test_breaking_integration_raises_effort_and_repeat_contacts():
 
 
 def test_compare_is_deterministic_and_parallel_equals_serial():
-    args = dict(replications=3, overrides=["customers.n=500", "days=40"])
+    args = dict(replications=3, overrides=["customers.n=500", "days=70"])  # outage: day 60
     scenarios = ["baseline", "web_outage"]
     serial = cxsim.compare(scenarios, n_jobs=1, **args)
     parallel = cxsim.compare(scenarios, n_jobs=2, **args)

@@ -14,6 +14,8 @@ from cxsim.studies.runner import GUARD
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["customers.n=400", "days=20"]
+OUTAGE_DAYS = ["customers.n=400", "days=62"]
+"""Long enough for web_outage's outage (from day 60): an event after the last day is refused."""
 SALE = """\
 name: summer_sale
 description: "A 10% price cut while the web shop's integration with the CRM is down"
@@ -96,7 +98,7 @@ def test_a_script_without_the_main_guard_stops_with_one_line_that_says_what_to_a
             f"""\
             import cxsim
             table = cxsim.compare(["baseline", "web_outage"], replications=2, n_jobs=2,
-                                  overrides={SMALL!r}, metrics=["churned"])
+                                  overrides={OUTAGE_DAYS!r}, metrics=["churned"])
             print("done")
             """
         )
@@ -117,7 +119,7 @@ def test_the_same_script_with_the_guard_runs(tmp_path):
             import cxsim
             if __name__ == "__main__":
                 table = cxsim.compare(["baseline", "web_outage"], replications=2, n_jobs=2,
-                                      overrides={SMALL!r}, metrics=["churned"])
+                                      overrides={OUTAGE_DAYS!r}, metrics=["churned"])
                 print(sorted(set(table["scenario"])))
             """
         )

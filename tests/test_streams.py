@@ -49,7 +49,12 @@ def test_stale_guesses_are_dropped(monkeypatch):
 
 
 def test_same_run_with_and_without_draws_ahead(monkeypatch):
-    overrides = ["customers.n=800", "days=25", "seed=3", "scenario=web_outage"]
+    overrides = [
+        "customers.n=800",
+        "days=25",
+        "seed=3",
+        "scenario.events=[{kind:outage,target:ecommerce,start:10,end:14}]",
+    ]
     used = []
     take = DayStreams.random
 

@@ -13,7 +13,10 @@ import functools
 import gc
 import itertools
 import os
+import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,8 +30,16 @@ from omegaconf import DictConfig, open_dict
 
 from cxsim.cli.common import config_errors
 from cxsim.config import register, validate
-from cxsim.config.compose import check_configs, config_dir, config_error
+from cxsim.config.compose import (
+    check_configs,
+    check_hydra_settings,
+    config_dir,
+    config_error,
+    load_command_config,
+)
+from cxsim.config.footprint import check_memory
 from cxsim.config.identity import config_hash
+from cxsim.outputs.lock import folder_lock
 from cxsim.simulation import simulate, write_outputs
 from cxsim.sweeps.jobs import JobFolder
 from cxsim.sweeps.status import progress_due, sweep_status
@@ -52,7 +63,9 @@ def _user_overrides(argv: list[str]) -> list[str]:
     return [
         a
         for a in argv
-        if "=" in a and not a.startswith("-") and not a.lstrip("+~").startswith("hydra")
+        if ("=" in a or a.startswith("~"))  # ~key deletes without a value
+        and not a.startswith("-")
+        and not a.lstrip("+~").startswith("hydra")
     ]
 
 
@@ -89,7 +102,12 @@ def precheck(argv: list[str]) -> None:
         candidates = _expand_sweeps(overrides) if multirun else [overrides]
     except Exception as exc:  # the sweep syntax itself is wrong
         raise config_error(exc, overrides) from exc
-    check_configs(itertools.islice(candidates, 1000))
+    hydra_settings = [a for a in argv if "=" in a and a.lstrip("+~").startswith("hydra")]
+    if multirun:
+        check_configs(itertools.islice(candidates, 1000))
+        check_hydra_settings([*candidates[0], *hydra_settings])
+    else:  # one composition checks it all; a sweep's jobs may run on larger machines
+        check_memory(load_command_config([*overrides, *hydra_settings]))
 
 
 def _check_batch(sweeper: Any, batch: Sequence[Sequence[str]]) -> None:
@@ -153,6 +171,36 @@ def _skip_the_last_collection() -> None:
     atexit.register(gc.freeze)
 
 
+MAIN = "CXSIM_MAIN_PROCESS"
+"""``host pid`` of the ``cxsim`` command, inherited by the workers of its sweep."""
+
+
+@functools.cache
+def _end_with_the_command() -> None:
+    """In a sweep's worker on the command's host, exit when the command is gone.
+
+    joblib's workers outlive a killed parent: they finish their job and wait, idle, for
+    more (about 460 MB each, for over ten minutes). A daemon thread checks every second
+    that the command still runs and ends this worker when it does not. Workers on other
+    hosts (SLURM) are left to their scheduler.
+    """
+    host, _, pid = os.environ.get(MAIN, "").partition(" ")
+    if not pid or host != socket.gethostname() or int(pid) == os.getpid():
+        return
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                os._exit(3)  # the command is gone: nobody waits for this job's result
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="cxsim-parent-watch", daemon=True).start()
+
+
 register()
 
 
@@ -165,6 +213,7 @@ def _app(cfg: DictConfig) -> float | None:
     same ``hydra.sweep.dir`` runs only the jobs that have no results yet.
     """
     _skip_the_last_collection()  # in a sweep's worker processes too
+    _end_with_the_command()
     typed = validate(cfg)
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
@@ -174,7 +223,7 @@ def _app(cfg: DictConfig) -> float | None:
         s = job.summary() or {}
         print(f"cxsim: results of this config already in {out_dir}; skipped")
     else:
-        with job.running(key):
+        with config_errors(), folder_lock(out_dir), job.running(key):
             result = simulate(typed, progress=typed.progress and sys.stderr.isatty())
             write_outputs(result, out_dir)
         s = result.summary
@@ -254,6 +303,7 @@ def main() -> None:
         return
     with config_errors():
         precheck(sys.argv[1:])
+    os.environ[MAIN] = f"{socket.gethostname()} {os.getpid()}"  # its workers watch it
     _skip_the_last_collection()
     with _quick_batch_checks():
         _app()

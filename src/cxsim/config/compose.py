@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException, MissingConfigException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from cxsim.config.rules import ConfigError
@@ -76,11 +78,66 @@ def config_error(exc: BaseException, overrides: Sequence[str] = ()) -> ConfigErr
             if match and match.group(1) in _TYPE_WORDS:
                 return ConfigError(key, value, _TYPE_WORDS[match.group(1)])
             if "not in" in first:
-                return ConfigError(key, value, "no such key (`cxsim --cfg job` lists the keys)")
+                return _unknown_key(exc, seen, key, value)
+            if "does not support deletion" in first:
+                return ConfigError(f"~{key}", None, "cannot be deleted: the schema needs it")
             return ConfigError(key, value, first)
         seen = seen.__cause__ or seen.__context__
     message = " ".join(str(exc).split())
     return ConfigError("overrides", " ".join(overrides), message)
+
+
+def _unknown_key(
+    exc: BaseException, inner: OmegaConfBaseException, key: str, value: str | None
+) -> ConfigError:
+    """A key the schema does not have, named where the user wrote it.
+
+    Inside a list of records (``scenario.events=[{...,colour:red}]``) OmegaConf names only
+    the field: the message names the override it came from, the value and the fields the
+    record has.
+    """
+    outer = re.search(r"Could not override '([^']+)'", str(exc))
+    record = getattr(inner, "object_type", None)
+    if value is not None or outer is None or not is_dataclass(record):
+        return ConfigError(key, value, "no such key (`cxsim --cfg job` lists the keys)")
+    written = re.search(rf"\b{re.escape(key)}\s*:\s*([^,}}\]]*)", str(exc))
+    known = ", ".join(f.name for f in fields(record))
+    return ConfigError(
+        f"{outer.group(1)}.{key}",
+        written.group(1).strip() if written else None,
+        f"no such field of {record.__name__.removesuffix('Config').lower()}s; one of {known}",
+    )
+
+
+def override_list(overrides: Any, name: str = "overrides") -> list[str]:
+    """``overrides`` as a list of override strings, or a one-line TypeError.
+
+    A string is refused rather than split into its characters
+    (``cxsim.run("customers.n=300")``).
+
+    Example:
+        >>> override_list(("days=30",))
+        ['days=30']
+        >>> override_list("days=30")
+        Traceback (most recent call last):
+        ...
+        TypeError: overrides='days=30': must be a list of override strings, e.g. ['days=30']
+    """
+    if overrides is None:
+        return []
+    if isinstance(overrides, str):
+        raise TypeError(
+            f"{name}={overrides!r}: must be a list of override strings, e.g. [{overrides!r}]"
+        )
+    if (
+        isinstance(overrides, Mapping)
+        or not isinstance(overrides, Iterable)
+        or not all(isinstance(o, str) for o in overrides)
+    ):
+        raise TypeError(
+            f"{name}={overrides!r}: must be a list of override strings such as 'days=30'"
+        )
+    return list(overrides)
 
 
 def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
@@ -99,14 +156,104 @@ def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
         >>> load_config(["days=30"]).days
         30
     """
-    overrides = list(overrides or [])
+    overrides = override_list(overrides)
     register()
     try:
+        for override in OverridesParser.create().parse_overrides(overrides):
+            _check_choice(override)
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
             composed = compose(config_name="config", overrides=overrides)
         return validate(composed)
     except (HydraException, OmegaConfBaseException, ConfigError) as exc:
         raise config_error(exc, overrides) from exc
+
+
+def _check_choice(override: Override) -> None:
+    """A config group's choice must name one of its files, optional groups' too.
+
+    Hydra skips an ``optional`` group whose file is missing (``experiment=sbg_dockin``
+    would run the reference company); no choice of the user's may vanish so.
+    """
+    if override.is_delete() or override.package or override.is_sweep_override():
+        return
+    if override.key_or_group.startswith("hydra"):  # Hydra's plugins add options; it checks them
+        return
+    if override.value() == {}:
+        raise ConfigError(
+            override.key_or_group,
+            {},
+            "an empty mapping is merged into the current one and changes nothing "
+            f"(remove an entry with ~{override.key_or_group}.NAME)",
+        )
+    group = config_dir() / override.key_or_group
+    value = override.value()
+    if not group.is_dir() or value is None or not isinstance(value, str):
+        return
+    if not (group / f"{value}.yaml").is_file():
+        options = sorted(p.stem for p in group.glob("*.yaml"))
+        raise ConfigError(override.key_or_group, value, f"must be one of {', '.join(options)}")
+
+
+CALLBACKS_ALLOWED = ("cxsim.", "hydra.")
+"""Modules whose Hydra callbacks a composed config may name without the user's consent."""
+ALLOW_CALLBACKS = "CXSIM_ALLOW_CALLBACKS"
+
+
+def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
+    """The validated config of a command line, Hydra's own settings checked as well.
+
+    As :func:`load_config`, composing once with Hydra's settings, which are checked as
+    Hydra will compose them (see :func:`check_hydra_settings`).
+
+    Raises:
+        ConfigError: naming the first bad value, setting or callback.
+    """
+    overrides = override_list(overrides)
+    try:
+        for override in OverridesParser.create().parse_overrides(overrides):
+            _check_choice(override)
+        cfg = check_hydra_settings(overrides)
+        with open_dict(cfg):
+            del cfg["hydra"]
+        return validate(cfg)
+    except (HydraException, OmegaConfBaseException, ConfigError) as exc:
+        raise config_error(exc, overrides) from exc
+
+
+def check_hydra_settings(overrides: Sequence[str]) -> DictConfig:
+    """Check Hydra's own settings as Hydra will compose them, before anything runs.
+
+    A typo (``hydra/launcher=loacl``, ``hydra.launcher.n_jobs=abc``) fails in one line.
+    Hydra instantiates every ``hydra.callbacks.*._target_`` of the composed config, so a
+    shared experiment file could run any code: callbacks outside cxsim's and Hydra's own
+    are refused unless ``CXSIM_ALLOW_CALLBACKS=1``.
+
+    Args:
+        overrides: The whole command line's overrides (the model's and Hydra's).
+
+    Returns:
+        The composed config, ``hydra`` included (not validated).
+
+    Raises:
+        ConfigError: naming the first bad setting or callback.
+    """
+    register()
+    try:
+        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+            cfg = compose(config_name="config", overrides=list(overrides), return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise config_error(exc, overrides) from exc
+    if os.environ.get(ALLOW_CALLBACKS) == "1":
+        return cfg
+    for name, callback in (OmegaConf.select(cfg, "hydra.callbacks") or {}).items():
+        target = str(callback.get("_target_", "")) if isinstance(callback, DictConfig) else ""
+        if not target.startswith(CALLBACKS_ALLOWED):
+            raise ConfigError(
+                f"hydra.callbacks.{name}._target_",
+                target,
+                f"runs code outside cxsim and Hydra; allow it with {ALLOW_CALLBACKS}=1",
+            )
+    return cfg
 
 
 def _sets_a_value(override: Override) -> bool:
@@ -161,6 +308,8 @@ def check_configs(
         overrides = list(overrides)
         try:
             parsed = parser.parse_overrides(overrides)
+            for override in parsed:
+                _check_choice(override)
             structure = tuple(o.input_line for o in parsed if not _sets_a_value(o))
             if structure not in composed:
                 composed[structure] = composer(list(structure))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cxsim.config.rules import between, nonneg, positive, prob, weights
+from cxsim.config.rules import between, money, nonneg, positive, prob, weights
 from cxsim.config.waiting_schema import WaitingConfig
 
 
@@ -30,7 +30,7 @@ class SegmentConfig:
     """Beta(a, b) heterogeneity of the daily base churn propensity (sBG)."""
     switching_cost: float = prob(0.3)
     """Share of the experience effect on churn that switching costs absorb."""
-    revenue_per_month: float = nonneg(30.0)
+    revenue_per_month: float = money(30.0)
     effort_tolerance: float = between(3.0, 1.0, 7.0)
     """Customer effort (1-7 scale) the segment accepts before it hurts the experience."""
 

@@ -34,6 +34,11 @@ class Rule(Protocol):
         """Raise :class:`ConfigError` naming ``key`` if ``value`` is not allowed."""
 
 
+def _bound(x: float) -> str:
+    """A bound as people write it: whole numbers in full (2**63 - 1 is no 9.22337e+18)."""
+    return str(int(x)) if float(x).is_integer() and abs(x) < 2**64 else f"{x:g}"
+
+
 @dataclass(frozen=True)
 class Interval:
     """A number in ``[lo, hi]``, or ``(lo, hi]`` when ``lo_open``; ``hi=None`` is unbounded.
@@ -53,8 +58,8 @@ class Interval:
 
     def span(self) -> str:
         """The bounds in words, e.g. ``>= 0 and <= 1``."""
-        low = f"{'>' if self.lo_open else '>='} {self.lo:g}"
-        return low + (f" and <= {self.hi:g}" if self.hi is not None else "")
+        low = f"{'>' if self.lo_open else '>='} {_bound(self.lo)}"
+        return low + (f" and <= {_bound(self.hi)}" if self.hi is not None else "")
 
     def admits(self, value: float) -> bool:
         """Whether ``value`` lies within the bounds (a NaN or an infinity never does)."""
@@ -115,6 +120,17 @@ def prob(default: float) -> Any:
 def nonneg(default: float) -> Any:
     """A number >= 0."""
     return between(default, 0.0)
+
+
+MONEY_MAX = 1e9
+"""The most a money value may be (a wage, a price, a cost per unit), in the config's
+currency: far beyond any company's, and far from where a run's books would overflow to
+infinity (``employees.wage_per_day=1e308`` made profit infinite)."""
+
+
+def money(default: float) -> Any:
+    """An amount of money per unit, >= 0 and at most :data:`MONEY_MAX`."""
+    return between(default, 0.0, MONEY_MAX)
 
 
 def positive(default: float) -> Any:

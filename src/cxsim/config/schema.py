@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from hydra.core.config_store import ConfigStore
 
 from cxsim.config.customer_schema import CustomersConfig
-from cxsim.config.rules import between, choice, nonneg, positive, prob, weights
+from cxsim.config.rules import between, choice, money, nonneg, positive, prob, weights
 from cxsim.config.vocabulary import EVENT_KINDS, MEDIA, NETWORK_KINDS, SCHEMES, STAGES
 from cxsim.config.waiting_schema import MAX_WAIT_DAYS
 
@@ -63,8 +63,8 @@ class EmployeesConfig:
     """Attrition hazard per year of a satisfied employee (0.3: about 26% leave a year)."""
     attrition_dissatisfaction: float = nonneg(3.0)
     """Log hazard ratio of attrition per unit of job satisfaction below its reference."""
-    wage_per_day: float = nonneg(180.0)
-    hiring_cost: float = nonneg(3000.0)
+    wage_per_day: float = money(180.0)
+    hiring_cost: float = money(3000.0)
     # how people respond to what they are paid on (cxsim.ecosystem.incentives)
     aht_speedup: float = prob(0.35)
     """Share of handling time cut under full handling-time pressure."""
@@ -188,7 +188,7 @@ class CXTeamConfig:
     """Escalated complaints about one touchpoint that a root-cause fix needs."""
     quality_step: float = prob(0.02)
     max_quality: float = prob(0.95)
-    cost_per_monthly_fix: float = nonneg(15_000.0)
+    cost_per_monthly_fix: float = money(15_000.0)
     """Monthly cost of each fix a month of capacity (people, budget)."""
 
 
@@ -206,13 +206,13 @@ class OrganisationConfig:
     cx_team: CXTeamConfig = field(default_factory=CXTeamConfig)
     training: float = prob(0.0)
     """Training programme intensity (0-1): skill gained per day and its cost."""
-    training_cost_per_employee_day: float = nonneg(40.0)
+    training_cost_per_employee_day: float = money(40.0)
     trait_hiring: float = prob(0.0)
     """Hiring for customer-centric traits (0-1): new hires' alignment, at a recruiting cost."""
-    trait_hiring_cost: float = nonneg(2000.0)
-    culture_programme_cost_per_1000_customers_day: float = nonneg(20.0)
+    trait_hiring_cost: float = money(2000.0)
+    culture_programme_cost_per_1000_customers_day: float = money(20.0)
     """Cost of communicating the vision at full intensity."""
-    condition_cost_per_1000_customers_day: float = nonneg(15.0)
+    condition_cost_per_1000_customers_day: float = money(15.0)
     """Upkeep of each enabling condition, and of the culture, per unit above neutral (0.5),
     per 1000 initial customers and day: cross-silo structure, budget, tools, motivation,
     processes, competences and a customer-centric culture are not free. An assumption (no
@@ -229,7 +229,7 @@ class PartnerConfig:
     """
 
     reliability: float = prob(0.93)
-    cost_per_job: float = nonneg(6.0)
+    cost_per_job: float = money(6.0)
     lead_days: float = between(0.0, 0.0, MAX_WAIT_DAYS)
     """Mean days the partner's job adds to a waiting journey (transit); 0 with no wait of
     the stage configured keeps the job instant, its failure a failure on the day."""
@@ -243,7 +243,7 @@ class SystemConfig:
 
     mtbf_days: float = between(120.0, 0.01)
     mttr_days: float = between(0.25, 0.001)
-    cost_per_customer_year: float = nonneg(5.0)
+    cost_per_customer_year: float = money(5.0)
     """Running cost per initial customer and year (the system is sized for the base)."""
 
 
@@ -307,7 +307,7 @@ class FinanceConfig:
     """Relative extra spend per unit of engagement above its reference."""
     marketing_share: float = prob(0.08)
     """Marketing spend as a share of the day's revenue."""
-    acquisition_cost: float = nonneg(40.0)
+    acquisition_cost: float = money(40.0)
     discount_rate_per_year: float = between(0.1, 0.0, 1.0, lo_open=True)
     cost_of_goods_share: float = prob(0.35)
     """What the goods sold cost, as a share of revenue (delivery is the partners' cost).
@@ -315,10 +315,10 @@ class FinanceConfig:
     gross margin near 42%, online retail's (Damodaran, margins by sector)."""
     payment_fee_share: float = prob(0.02)
     """Card and payment-provider fees, a share of revenue (typically 1.5-3%)."""
-    overhead_per_customer_year: float = nonneg(30.0)
+    overhead_per_customer_year: float = money(30.0)
     """Fixed overhead (premises, administration, management), sized to the initial
     customer base like the systems' cost: it does not move with the day's customers."""
-    integration_project_cost_per_1000_customers: float = nonneg(2000.0)
+    integration_project_cost_per_1000_customers: float = money(2000.0)
     """One-off cost of integrating a pair of systems fully (a level from 0 to 1), per
     1,000 initial customers: 40,000 at the reference company's 20,000. An assumption:
     a point-to-point integration of two business systems (or a partner's data feed) is
@@ -327,7 +327,7 @@ class FinanceConfig:
     integration_run_share_per_year: float = prob(0.2)
     """Yearly upkeep of an integration, a share of its project cost (software's usual
     15-25% a year for maintenance and support)."""
-    quality_cost_per_1000_customers_day: float = nonneg(2.5)
+    quality_cost_per_1000_customers_day: float = money(2.5)
     """What a unit of a touchpoint's quality odds above its ``quality_reference`` costs a
     day per 1,000 initial customers. An assumption (no published cost curve): the web
     shop from 0.78 to 0.88 (odds 3.5 to 7.3) then costs about 1% of the reference
@@ -361,12 +361,16 @@ class ScenarioConfig:
     events: list[EventConfig] = field(default_factory=list)
 
 
+SEED_MAX = 2**63 - 1
+"""Seeds and replication numbers fit a signed 64-bit integer (the sweep tables' type)."""
+
+
 @dataclass
 class CXSimConfig:
     """Everything a run needs. ``seed``, ``days`` and ``customers.n`` are the usual knobs."""
 
-    seed: int = between(0, 0)
-    replication: int | None = between(None, 0)
+    seed: int = between(0, 0, SEED_MAX)
+    replication: int | None = between(None, 0, SEED_MAX)
     """Replication number in a sweep: when set, the run's seed is derived from ``seed``,
     this number and the rest of the config (see :func:`cxsim.config.identity.job_seed`)."""
     days: int = between(365, 1)

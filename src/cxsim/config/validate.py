@@ -10,9 +10,10 @@ up, names resolve), then the scenario's events against the event table
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
-from typing import Any
+from functools import cache
+from typing import Any, get_args, get_origin, get_type_hints
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from cxsim.config.rules import RULE, ConfigError, Interval, Rule
 from cxsim.config.schema import CXSimConfig
@@ -52,6 +53,22 @@ def _cross_check(cfg: CXSimConfig) -> None:
     c = cfg.customers
     if not c.segments:
         raise ConfigError("customers.segments", {}, "must define at least one segment")
+    # A customer can know every other customer at most: more asks for ties nobody can
+    # give (and a degree of a billion would exhaust memory building them).
+    degree = cfg.network.mean_degree
+    if c.n >= 2 and degree > c.n - 1:
+        raise ConfigError(
+            "network.mean_degree",
+            degree,
+            f"must be at most customers.n - 1 ({c.n - 1}): nobody has more others to know",
+        )
+    if c.n and c.acquisition.ties_per_new_customer > max(c.n, degree):
+        raise ConfigError(
+            "customers.acquisition.ties_per_new_customer",
+            c.acquisition.ties_per_new_customer,
+            f"must be at most customers.n or network.mean_degree ({max(c.n, degree)}): "
+            "a newcomer cannot tie to more customers than there are",
+        )
     total = sum(s.share for s in c.segments.values())
     if abs(total - 1.0) > 1e-6:
         raise ConfigError("customers.segments.*.share", round(total, 6), "shares must sum to 1")
@@ -217,6 +234,10 @@ def _check_events(cfg: CXSimConfig) -> None:
     for i, ev in enumerate(cfg.scenario.events):
         key = f"scenario.events.{i}"
         kind = EVENTS[ev.kind]  # the walker has checked the kind is one of EVENTS
+        if ev.start > cfg.days:
+            raise ConfigError(
+                f"{key}.start", ev.start, f"must be <= days ({cfg.days}): it would never happen"
+            )
         targets = event_targets(cfg, kind.target)
         if targets is not None:
             if kind.target == "system_pair" and "+" in ev.target:
@@ -246,6 +267,42 @@ def _check_events(cfg: CXSimConfig) -> None:
             raise ConfigError(f"{key}.end", ev.end, f"must be >= start ({ev.start})")
 
 
+@cache
+def _hints(schema: type) -> dict[str, Any]:
+    """A schema dataclass's fields and their types (resolved once)."""
+    return get_type_hints(schema)
+
+
+def _known_keys(node: Any, schema: Any, prefix: str) -> None:
+    """Refuse keys the schema does not have (``+customers.extra=5``, ``+_target_=...``).
+
+    Hydra adds them to the composed config and the typed config would drop them without a
+    word; a key the user meant must not be ignored.
+    """
+    if not is_dataclass(schema) or not isinstance(node, DictConfig):
+        return
+    hints = _hints(schema)
+    for key in node:
+        name = str(key)
+        if name not in hints:
+            value = node._get_node(name)
+            shown = value._value() if hasattr(value, "_value") else value
+            raise ConfigError(
+                f"{prefix}{name}", shown, "no such key (`cxsim --cfg job` lists the keys)"
+            )
+        child, hint = node._get_node(name), hints[name]
+        if is_dataclass(hint):
+            _known_keys(child, hint, f"{prefix}{name}.")
+        elif get_origin(hint) is dict and isinstance(child, DictConfig):
+            item = get_args(hint)[1]
+            for entry in child:
+                _known_keys(child._get_node(entry), item, f"{prefix}{name}.{entry}.")
+        elif get_origin(hint) is list and isinstance(child, ListConfig):
+            item = get_args(hint)[0]
+            for i in range(len(child)):
+                _known_keys(child._get_node(i), item, f"{prefix}{name}.{i}.")
+
+
 def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
     """Turn a composed config into typed dataclasses and check every value.
 
@@ -258,6 +315,8 @@ def validate(cfg: DictConfig | CXSimConfig) -> CXSimConfig:
     Raises:
         ConfigError: naming the first bad key, its value and what is allowed.
     """
+    if not isinstance(cfg, CXSimConfig):
+        _known_keys(cfg, CXSimConfig, "")
     typed = cfg if isinstance(cfg, CXSimConfig) else OmegaConf.to_object(cfg)
     if not isinstance(typed, CXSimConfig):  # a config not built on the schema
         raise ConfigError("<root>", type(typed).__name__, "must be composed on cxsim_schema")

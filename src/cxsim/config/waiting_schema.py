@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cxsim.config.rules import between, choice, nonneg, prob
+from cxsim.config.rules import between, choice, money, nonneg, prob
 
 WAIT_STAGES = ("delivery", "support")
 """Stages whose journeys may wait: a delivery (or made-to-order piece), a repair or refund."""
@@ -55,7 +55,7 @@ class ProgressUpdatesConfig:
     """Days between updates to each waiting customer (0: none are sent)."""
     channel: str = "email"
     """The touchpoint the updates go through; none arrives while its system is down."""
-    cost_per_update: float = nonneg(0.05)
+    cost_per_update: float = money(0.05)
     """Cost of sending one update (messaging fees, the tooling's share)."""
     delight: float = prob(0.3)
     """Share of ``delight_bonus`` a true update gives: a small delight."""

@@ -24,6 +24,7 @@ import pandas as pd
 
 from cxsim.config import CHURN_CAUSES, CXSimConfig, validate
 from cxsim.config.compose import load_config, override_text
+from cxsim.config.footprint import check_memory
 from cxsim.ecosystem.acquisition import Acquisition
 from cxsim.ecosystem.activity import DayActivity
 from cxsim.ecosystem.churn import ChurnProcess
@@ -89,6 +90,7 @@ class CXEcosystemModel(mesa.Model):
         self, config: CXSimConfig | None = None, *, rng: int | None = None, **overrides: Any
     ) -> None:
         cfg = _configured(config, rng, overrides)
+        check_memory(cfg)  # before any column is built
         super().__init__(rng=cfg.seed)
         self.config = cfg
         self.day = 0

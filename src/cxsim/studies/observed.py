@@ -97,7 +97,11 @@ def read_observed(path: str | Path | pd.DataFrame, unit: str) -> Observed:
     else:
         if not Path(path).is_file():
             raise ConfigError("data", name, "must be a CSV file")
-        table = pd.read_csv(path)
+        try:
+            table = pd.read_csv(path)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            reason = "it is empty" if isinstance(exc, pd.errors.EmptyDataError) else "not text"
+            raise ConfigError("data", name, f"must be a CSV table ({reason})") from None
     columns = [c for c in KINDS if c in table.columns]
     if "period" not in table.columns or len(columns) != 1:
         raise ConfigError(

@@ -16,13 +16,14 @@ from dataclasses import replace
 import pandas as pd
 
 from cxsim.config import ConfigError, CXSimConfig
-from cxsim.config.compose import load_config
+from cxsim.config.compose import load_config, override_list
 from cxsim.config.scenario_file import is_scenario_file, scenario_file_overrides
 from cxsim.outputs.tables import flat_summary
 from cxsim.simulation import run, simulate
 from cxsim.studies.backends import Backend
 from cxsim.studies.goals import check_outcomes
 from cxsim.studies.money import MONEY
+from cxsim.studies.parameters import check_counts
 from cxsim.studies.runner import execute
 from cxsim.studies.scenario_runs import ScenarioRuns
 
@@ -142,8 +143,8 @@ def run_scenarios(
     named = normalise_scenarios(scenarios)
     if not named:
         raise ValueError("no scenarios to compare")
-    if replications < 1:
-        raise ValueError(f"replications={replications}: must be at least 1")
+    check_counts(replications=(replications, 1), seed=(seed, 0))
+    overrides = override_list(overrides)
     baseline = baseline or ("baseline" if "baseline" in named else next(iter(named)))
     if baseline not in named:
         raise ValueError(f"baseline {baseline!r} is not one of {sorted(named)}")

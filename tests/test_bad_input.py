@@ -1,0 +1,162 @@
+"""A corpus of bad inputs: each is refused before anything runs, in one line naming its key.
+
+The cases are those a probe of 135 bad inputs found accepted silently or answered with a
+traceback (issue #19), and more of the same kinds. The command line's check
+(:func:`cxsim.cli.main.precheck`) runs in this process for speed; a few go through the
+``cxsim`` command to check the exit status, the single line and that nothing is written.
+"""
+
+import re
+
+import pytest
+
+import cxsim
+from cxsim.cli.main import precheck
+from cxsim.config import ConfigError
+from cxsim.config.footprint import customers_ever, estimate_bytes
+
+SMALL = ["customers.n=100", "days=10"]
+
+CASES = [
+    # key named in the message, the command line
+    ("experiment", ["experiment=sbg_dockin"]),
+    ("partners", ["partners=nope"]),
+    ("customers.extra", ["+customers.extra=5"]),
+    ("_target_", ["+_target_=os.system"]),
+    ("customers.segments", ["customers.segments={}"]),
+    ("~customers.segments", ["~customers.segments"]),
+    ("scenario.events.0.start", ["scenario.events=[{kind:outage,target:ecommerce,start:50}]"]),
+    ("scenario.events.0.start", ["scenario=web_outage"]),  # its outage starts on day 60
+    (
+        "scenario.events.colour",
+        ["scenario.events=[{kind:outage,target:ecommerce,start:5,colour:red}]"],
+    ),
+    ("network.mean_degree", ["network.mean_degree=500"]),
+    (
+        "customers.acquisition.ties_per_new_customer",
+        ["customers.acquisition.ties_per_new_customer=500"],
+    ),
+    ("employees.wage_per_day", ["employees.wage_per_day=1e308"]),
+    ("finance.acquisition_cost", ["finance.acquisition_cost=inf"]),
+    ("seed", ["seed=100000000000000000000000"]),
+    ("seed", ["seed=-1"]),
+    ("customers.n", ["customers.n=100000000000"]),
+    ("days", ["days=100000000"]),
+    (
+        "customers.acquisition.market_size",
+        ["customers.acquisition.market_size=100000000000", "days=365"],
+    ),
+    ("hydra/launcher", ["hydra/launcher=loacl"]),
+    ("hydra.launcher.n_jobs", ["-m", "hydra/launcher=local", "hydra.launcher.n_jobs=abc"]),
+    ("days", ["days=0"]),
+    ("customers.n", ["customers.n=abc"]),
+]
+
+
+@pytest.mark.parametrize(("key", "argv"), CASES, ids=[" ".join(a) for _, a in CASES])
+def test_refused_in_one_line_naming_the_key(key, argv, monkeypatch):
+    monkeypatch.setenv("CXSIM_MEMORY_GB", "16")  # the same limit on every machine
+    # the case's own values come last: they win over the small defaults
+    with pytest.raises(ConfigError) as refused:
+        precheck([*SMALL, *argv])
+    line = str(refused.value)
+    assert "\n" not in line
+    assert line.startswith(f"invalid config: {key}="), line
+
+
+def test_the_same_runs_pass_when_they_are_right(monkeypatch):
+    monkeypatch.setenv("CXSIM_MEMORY_GB", "16")
+    for argv in (
+        ["experiment=sbg_docking"],
+        ["scenario=web_outage", "days=90"],
+        ["network.mean_degree=99"],
+        ["~customers.segments.value_seekers", "customers.segments.digital_natives.share=0.75"],
+        ["seed=9223372036854775807"],
+        ["customers.acquisition.market_size=100000000000", "days=2"],  # fits: 2 days
+    ):
+        precheck([*SMALL, *argv])
+
+
+def test_the_memory_estimate_counts_acquisitions_and_errs_high():
+    """A year of the reference company acquires about a quarter of its customers; the
+    estimate (Bass's own curve) counts more, never fewer."""
+    cfg = cxsim.load_config(["customers.n=10000", "days=365"])
+    assert customers_ever(cfg) >= 1.24 * 10_000
+    small = estimate_bytes(cxsim.load_config(["customers.n=10000", "days=30"]))
+    assert estimate_bytes(cfg) > small > 10_000 * 400
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: cxsim.run("customers.n=300"), "overrides='customers.n=300': must be a list"),
+        (lambda: cxsim.run([5]), "overrides=[5]: must be a list of override strings"),
+        (
+            lambda: cxsim.load_config({"days": 3}),
+            "overrides={'days': 3}: must be a list of override strings",
+        ),
+        (lambda: cxsim.CXEcosystemModel({"days": 3}), "config=dict: must be a CXSimConfig"),
+    ],
+)
+def test_python_entry_points_check_their_argument_types(call, message):
+    with pytest.raises(TypeError, match="^" + re.escape(message)):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"replications": 0}, "replications"),
+        ({"replications": 2.5}, "replications"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_compare_refuses_bad_counts_before_running(kwargs, key):
+    with pytest.raises(ConfigError, match=f"^invalid config: {key}="):
+        cxsim.compare(["web_outage"], overrides=SMALL, n_jobs=1, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["experiment=sbg_dockin"],
+        ["hydra/launcher=loacl"],
+        ["compare", "-r", "0", "web_outage", "--", *SMALL],
+    ],
+    ids=["experiment", "launcher", "compare -r 0"],
+)
+def test_the_command_exits_2_with_one_line_and_writes_nothing(argv, tmp_path, cxsim_command):
+    out = tmp_path / "out"
+    if argv[0] != "compare":
+        argv = [*argv, *SMALL, f"hydra.run.dir={out}"]
+    else:
+        argv = [*argv[:4], "-o", str(out), *argv[4:]]
+    done = cxsim_command(*argv)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("cxsim"), done.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "content", [b"", bytes(range(256)) * 2, b"period,surviving\n0,100\n\xff\xfe,3\n"]
+)
+def test_observed_data_that_is_no_csv_table_is_refused_in_one_line(content, tmp_path):
+    from cxsim.studies.observed import read_observed
+
+    path = tmp_path / "cohort.csv"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=r"^invalid config: data='.*cohort.csv': must be a CSV"):
+        read_observed(path, "years")
+
+
+def test_callbacks_from_a_config_are_refused_unless_allowed(monkeypatch):
+    """Hydra would instantiate them: a shared experiment file must not run code unasked."""
+    argv = [*SMALL, "+hydra.callbacks.spy._target_=os.getcwd"]
+    with pytest.raises(ConfigError, match=r"^invalid config: hydra.callbacks.spy._target_="):
+        precheck(argv)
+    precheck(
+        [*SMALL, "+hydra.callbacks.mine._target_=hydra.experimental.callbacks.LogJobReturnCallback"]
+    )
+    monkeypatch.setenv("CXSIM_ALLOW_CALLBACKS", "1")
+    precheck(argv)
