@@ -197,3 +197,23 @@ def test_shipped_launcher_configs_compose(launcher, target, setting, monkeypatch
     chosen = cfg.hydra.launcher
     assert chosen._target_.endswith(target)
     assert OmegaConf.select(chosen, setting[0]) == setting[1]
+
+
+def test_aggregate_skips_and_reports_damaged_jobs(tmp_path):
+    sweep = _fake_sweep(tmp_path, ["days=5", "customers.n=200,300,400"])
+    for i, n in enumerate((200, 300, 400)):
+        _finished_job(sweep / str(i), ["days=5", f"customers.n={n}"])
+    (sweep / "1" / ".hydra" / "overrides.yaml").write_text("- days=5\n- customers.n=[30")
+    (sweep / "2" / "metrics.parquet").unlink()
+
+    table = aggregate(sweep, daily=True)
+    assert list(table.jobs["job"]) == ["0"] and set(table.daily["job"]) == {"0"}
+    assert [folder.name for folder, _ in table.damaged] == ["1", "2"]
+    assert all("\n" not in reason for _, reason in table.damaged)
+    # without the daily table the missing metrics do not matter
+    assert [folder.name for folder, _ in aggregate(sweep).damaged] == ["1"]
+
+
+def test_aggregate_of_a_folder_that_does_not_exist_raises(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        aggregate(tmp_path / "nope")

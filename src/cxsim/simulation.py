@@ -21,6 +21,7 @@ from omegaconf import OmegaConf
 from cxsim.config.compose import load_config
 from cxsim.config.identity import seeded
 from cxsim.config.schema import CXSimConfig
+from cxsim.outputs.lock import folder_lock
 from cxsim.outputs.publish import publish
 from cxsim.sweeps.jobs import RECORD, job_record
 
@@ -93,7 +94,8 @@ def write_outputs(result: RunResult, out_dir: Path) -> Path:
         (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n")
         (staging / "summary.json").write_text(json.dumps(result.summary, indent=2) + "\n")
 
-    result.out_dir = publish(Path(out_dir), write, marker="summary.json")
+    with folder_lock(out_dir):
+        result.out_dir = publish(Path(out_dir), write, marker="summary.json")
     return result.out_dir
 
 
@@ -121,7 +123,11 @@ def run(
         >>> len(result.metrics), "nps_true" in result.metrics
         (30, True)
     """
-    result = simulate(load_config(overrides), progress=progress)
-    if out_dir is not None:
+    cfg = load_config(overrides)
+    if out_dir is None:
+        return simulate(cfg, progress=progress)
+    # the folder is taken (and found writable) before the run, not after it
+    with folder_lock(out_dir):
+        result = simulate(cfg, progress=progress)
         write_outputs(result, Path(out_dir))
     return result

@@ -29,6 +29,8 @@ def main(argv: list[str]) -> None:
     if not args.sweep_dir.is_dir():
         parser.error(f"no such folder: {args.sweep_dir}")
     table = aggregate(args.sweep_dir, daily=args.daily)
+    for folder, reason in table.damaged:
+        print(f"cxsim: skipped damaged job {folder}: {reason}", file=sys.stderr)
     if table.jobs.empty:
         print(f"cxsim: no finished job in {args.sweep_dir}", file=sys.stderr)
         sys.exit(1)
@@ -36,5 +38,6 @@ def main(argv: list[str]) -> None:
     swept = ", ".join(table.parameters) or "none"
     print(
         f"cxsim: {len(table.jobs)} finished jobs (parameters: {swept}); "
-        f"{len(table.unfinished)} unfinished left out; wrote {', '.join(map(str, written))}"
+        f"{len(table.unfinished)} unfinished and {len(table.damaged)} damaged left out; "
+        f"wrote {', '.join(map(str, written))}"
     )

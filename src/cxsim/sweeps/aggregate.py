@@ -12,7 +12,7 @@ DuckDB (``SELECT * FROM 'sweep.parquet'``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +69,16 @@ class SweepTable:
             ``seed``, ``day`` and every daily metric; else None.
         unfinished: Job folders without complete results (running, failed, interrupted),
             left out of the tables.
+        damaged: Job folders with results that cannot be read (a truncated
+            ``.hydra/overrides.yaml``, a missing or broken ``metrics.parquet``), each with
+            the reason, left out of the tables.
     """
 
     jobs: pd.DataFrame
     parameters: list[str]
     daily: pd.DataFrame | None
     unfinished: list[Path]
+    damaged: list[tuple[Path, str]] = field(default_factory=list)
 
     def write(self, path: str | Path) -> list[Path]:
         """Write ``jobs`` to ``path`` (Parquet) and ``daily`` beside it as ``*_daily.parquet``.
@@ -104,7 +108,9 @@ def aggregate(sweep_dir: str | Path, daily: bool = False) -> SweepTable:
         The :class:`SweepTable`; jobs without complete results are only counted.
     """
     sweep_dir = Path(sweep_dir)
-    rows, days, unfinished = [], [], []
+    if not sweep_dir.is_dir():
+        raise FileNotFoundError(f"sweep_dir={str(sweep_dir)!r}: no such folder")
+    rows, days, unfinished, damaged = [], [], [], []
     parameters: dict[str, None] = {}
     for folder in job_folders(sweep_dir):
         job = JobFolder(folder)
@@ -115,12 +121,18 @@ def aggregate(sweep_dir: str | Path, daily: bool = False) -> SweepTable:
         flat = flat_summary(summary)
         identity = {k: record.get(k) for k in IDENTITY}
         own = {"job": folder.relative_to(sweep_dir).as_posix()}
+        try:
+            read = _parameters(folder)
+            metrics = pd.read_parquet(folder / "metrics.parquet").reset_index() if daily else None
+        except Exception as exc:  # one damaged job must not sink the sweep's table
+            first = (str(exc).splitlines() or [""])[0][:200]
+            damaged.append((folder, f"{type(exc).__name__}: {first}"))
+            continue
         # a parameter that is also an outcome or identity column (seed, days) is read there
-        params = {k: v for k, v in _parameters(folder).items() if k not in {*flat, *identity}}
+        params = {k: v for k, v in read.items() if k not in {*flat, *identity}}
         parameters.update(dict.fromkeys(params))
         rows.append({**own, **params, **identity, **flat})
-        if daily:
-            metrics = pd.read_parquet(folder / "metrics.parquet").reset_index()
+        if metrics is not None:
             days.append(metrics.assign(**own, **params, seed=identity["seed"]))
     names = list(parameters)
     jobs = pd.DataFrame(rows)
@@ -134,4 +146,4 @@ def aggregate(sweep_dir: str | Path, daily: bool = False) -> SweepTable:
             front = ["job", *names, "seed", "day"]
             daily_table = daily_table[[*front, *[c for c in daily_table.columns if c not in front]]]
             _tidy_types(daily_table, names)
-    return SweepTable(jobs, names, daily_table, unfinished)
+    return SweepTable(jobs, names, daily_table, unfinished, damaged)
