@@ -160,3 +160,9 @@ def test_callbacks_from_a_config_are_refused_unless_allowed(monkeypatch):
     )
     monkeypatch.setenv("CXSIM_ALLOW_CALLBACKS", "1")
     precheck(argv)
+
+
+def test_an_output_folder_that_cannot_be_made_is_refused_before_hydra_makes_it(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ConfigError, match=r"^invalid config: hydra.run.dir=.*is no folder"):
+        precheck([*SMALL, f"hydra.run.dir={tmp_path / 'file' / 'out'}"])

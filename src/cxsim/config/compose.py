@@ -213,11 +213,24 @@ def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
         for override in OverridesParser.create().parse_overrides(overrides):
             _check_choice(override)
         cfg = check_hydra_settings(overrides)
+        _writable("hydra.run.dir", OmegaConf.select(cfg, "hydra.run.dir"))
         with open_dict(cfg):
             del cfg["hydra"]
         return validate(cfg)
     except (HydraException, OmegaConfBaseException, ConfigError) as exc:
         raise config_error(exc, overrides) from exc
+
+
+def _writable(key: str, folder: str | None) -> None:
+    """Refuse an output folder that cannot be made or written (before Hydra makes it)."""
+    if not folder:
+        return
+    existing = Path(folder).absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        why = "is no folder" if not existing.is_dir() else "is not writable"
+        raise ConfigError(key, folder, f"cannot be written: {existing} {why}")
 
 
 def check_hydra_settings(overrides: Sequence[str]) -> DictConfig:
