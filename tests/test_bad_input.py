@@ -166,3 +166,24 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_hydra_makes_it(t
     (tmp_path / "file").write_text("")
     with pytest.raises(ConfigError, match=r"^invalid config: hydra.run.dir=.*is no folder"):
         precheck([*SMALL, f"hydra.run.dir={tmp_path / 'file' / 'out'}"])
+
+
+def test_the_value_named_is_the_one_that_failed():
+    with pytest.raises(ConfigError, match=r"^invalid config: days='abc': must be an integer$"):
+        precheck(["days=abc", "days=10", "customers.n=100"])
+
+
+def test_overrides_given_where_a_scenario_goes_say_where_they_belong():
+    with pytest.raises(
+        ConfigError, match=r"^invalid config: scenario='customers.n=100': .* after --"
+    ):
+        cxsim.compare(["customers.n=100"], overrides=SMALL, n_jobs=1)
+
+
+def test_a_subcommand_usage_error_is_one_line(cxsim_command):
+    done = cxsim_command("sensitivity", "--method", "nope")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "cxsim sensitivity: error: argument --method: invalid choice: 'nope' (choose from "
+        "'sobol', 'morris') (see cxsim sensitivity --help)"
+    ]

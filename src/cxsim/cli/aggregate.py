@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from cxsim.cli.common import Parser
 from cxsim.sweeps.aggregate import aggregate
 
 
 def main(argv: list[str]) -> None:
     """``cxsim aggregate SWEEP_DIR [--daily] [-o FILE]``; exit 1 if no job has finished."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim aggregate",
         description="Gather the finished jobs of a sweep into one tidy Parquet table: one "
         "row per job, its swept parameters and summary outcomes. Jobs without complete "

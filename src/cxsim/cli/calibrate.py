@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
+from cxsim.cli.common import (
+    Parser,
+    add_runner_options,
+    config_errors,
+    runner_options,
+    split_overrides,
+)
 from cxsim.studies.calibration import calibrate
 from cxsim.studies.observed import UNITS
 
 
 def main(argv: list[str]) -> None:
     """Fit to a survival table or churn series; exit 2 on bad data, parameter or override."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim calibrate",
         description="Fit model parameters to observed retention under common random numbers. "
         "DATA.csv has columns period,surviving (a cohort from period 0) or period,churn_rate. "

@@ -6,8 +6,17 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import NoReturn
 
 from cxsim.config import ConfigError
+
+
+class Parser(argparse.ArgumentParser):
+    """A subcommand's parser whose usage errors end in one line, as config errors do."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE (PROG --help)`` on stderr and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def split_overrides(argv: Sequence[str]) -> tuple[list[str], list[str]]:

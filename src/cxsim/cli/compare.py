@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
+from cxsim.cli.common import (
+    Parser,
+    add_runner_options,
+    config_errors,
+    runner_options,
+    split_overrides,
+)
 from cxsim.studies.money import MONEY
 from cxsim.studies.scenarios import (
     check_metrics,
@@ -18,7 +23,7 @@ from cxsim.studies.wording import describe
 
 def main(argv: list[str]) -> None:
     """Compare scenarios against a baseline; exit 2 on a bad configuration."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim compare",
         description="Compare what-if scenarios against a baseline, with replications and "
         "common random numbers. Writes effects.csv/.parquet, the runs and figures to --out.",

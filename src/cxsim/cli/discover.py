@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
+from cxsim.cli.common import (
+    Parser,
+    add_runner_options,
+    config_errors,
+    runner_options,
+    split_overrides,
+)
 from cxsim.config import ConfigError
 from cxsim.outputs.tables import format_number
 from cxsim.studies.discovery import Discovery, discover, discover_in_sweep
@@ -12,7 +18,7 @@ from cxsim.studies.discovery import Discovery, discover, discover_in_sweep
 
 def main(argv: list[str]) -> None:
     """Find where a policy wins (a sample it runs, or a sweep); exit 2 on bad input."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim discover",
         description="Scenario discovery: run a policy against another over a Latin-hypercube "
         "sample of uncertain parameters (or read an aggregated sweep) and find, with PRIM, the "

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
+from cxsim.cli.common import (
+    Parser,
+    add_runner_options,
+    config_errors,
+    runner_options,
+    split_overrides,
+)
 from cxsim.studies.optimise import Optimisation, optimise
 from cxsim.studies.wording import describe
 
 
 def main(argv: list[str]) -> None:
     """Optimise levers against an objective; exit 2 on bad input, 1 if nothing qualifies."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim optimise",
         description="Find the settings of the levers you name that do best on an objective "
         "within a budget (Optuna's TPE, common random numbers per candidate), then re-run "

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from cxsim.cli.common import add_runner_options, config_errors, runner_options
+from cxsim.cli.common import Parser, add_runner_options, config_errors, runner_options
 from cxsim.studies.reproduce import reproduce, table_markdown
 
 
 def main(argv: list[str]) -> None:
     """``cxsim reproduce [NAMES] [--tier quick|full]``: run, check, report; exit 1 on a fail."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim reproduce",
         description="Run the reference experiments of experiments/, check each claim's "
         "confidence interval against its band, print the table and write a report.",

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import numpy as np
 
-from cxsim.cli.common import add_runner_options, config_errors, runner_options, split_overrides
+from cxsim.cli.common import (
+    Parser,
+    add_runner_options,
+    config_errors,
+    runner_options,
+    split_overrides,
+)
 from cxsim.outputs.tables import format_number
 from cxsim.studies.sensitivity import METHODS, sensitivity
 
 
 def main(argv: list[str]) -> None:
     """Run the analysis, write its tables and figure, print the indices; exit 2 on a bad input."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim sensitivity",
         description="Global sensitivity of summary outcomes to parameters named with ranges "
         "(Sobol or Morris, SALib). Every sample runs with the same seed (common random "

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import sys
 from pathlib import Path
 
+from cxsim.cli.common import Parser
+
 
 def main(argv: list[str]) -> None:
     """Start the studio on 127.0.0.1 (another host only when asked); exit 2 without Solara."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim studio",
         description="A what-if in the browser: pick a company, move levers, put events on "
         "a timeline and read the answer with 95% CIs and money.",

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from cxsim.cli.common import Parser
 from cxsim.studies.survival import GROUPS, retention_curves, write_curves
 
 
 def main(argv: list[str]) -> None:
     """Curves of one or more run folders; exit 2 if a folder has no ``customers.parquet``."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim survival",
         description="Kaplan-Meier retention curves with Greenwood 95%% bands from runs made "
         "with write_customers=true. Writes curves.csv/.parquet and retention.png to --out.",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
+from cxsim.cli.common import Parser
 from cxsim.sweeps.jobs import FAILED
 from cxsim.sweeps.status import sweep_status
 
 
 def main(argv: list[str]) -> None:
     """``cxsim sweep-status SWEEP_DIR``: jobs done, running, failed, pending, time left."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cxsim sweep-status",
         description="How far a sweep (cxsim -m ...) has got: jobs done, running, failed, "
         "interrupted and pending, and the time left. Read from the sweep folder, so it "

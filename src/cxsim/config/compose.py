@@ -76,7 +76,9 @@ def config_error(exc: BaseException, overrides: Sequence[str] = ()) -> ConfigErr
             first = str(getattr(seen, "msg", seen)).splitlines()[0]
             match = re.search(r"converted to (\w+)", first)
             if match and match.group(1) in _TYPE_WORDS:
-                return ConfigError(key, value, _TYPE_WORDS[match.group(1)])
+                # the value that failed, not the key's last override (days=abc ... days=10)
+                bad = re.search(r"Value '([^']*)'", first)
+                return ConfigError(key, bad.group(1) if bad else value, _TYPE_WORDS[match.group(1)])
             if "not in" in first:
                 return _unknown_key(exc, seen, key, value)
             if "does not support deletion" in first:
@@ -100,7 +102,7 @@ def _unknown_key(
     record = getattr(inner, "object_type", None)
     if value is not None or outer is None or not is_dataclass(record):
         return ConfigError(key, value, "no such key (`cxsim --cfg job` lists the keys)")
-    written = re.search(rf"\b{re.escape(key)}\s*:\s*([^,}}\]]*)", str(exc))
+    written = re.search(rf"\b{re.escape(key)}\s*:\s*'?([^,}}\]']*)", str(exc))
     known = ", ".join(f.name for f in fields(record))
     return ConfigError(
         f"{outer.group(1)}.{key}",

@@ -83,7 +83,15 @@ def scenario_item(item: str) -> tuple[str, list[str]]:
     if is_scenario_file(item):
         return scenario_file_overrides(item)
     name, _, extra = item.partition("=")
-    return name, extra.split(",") if extra else [f"scenario={name}"]
+    overrides = extra.split(",") if extra else [f"scenario={name}"]
+    if any("=" not in o for o in overrides):  # customers.n=100 given where a scenario goes
+        raise ConfigError(
+            "scenario",
+            item,
+            "an ad-hoc scenario is NAME=KEY=VALUE[,KEY=VALUE...]; overrides of every run "
+            "go after --",
+        )
+    return name, overrides
 
 
 def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:
