@@ -166,6 +166,8 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_hydra_makes_it(t
     (tmp_path / "file").write_text("")
     with pytest.raises(ConfigError, match=r"^invalid config: hydra.run.dir=.*is no folder"):
         precheck([*SMALL, f"hydra.run.dir={tmp_path / 'file' / 'out'}"])
+    with pytest.raises(ConfigError, match=r"^invalid config: hydra.sweep.dir=.*is no folder"):
+        precheck(["-m", "seed=1,2", *SMALL, f"hydra.sweep.dir={tmp_path / 'file' / 'sweep'}"])
 
 
 def test_the_value_named_is_the_one_that_failed():

@@ -64,4 +64,5 @@ def main(argv: list[str]) -> None:
     table = runs.effects(args.metrics or ["churned", "nps_true_last30", "profit", *MONEY])
     for row in table[table["scenario"] != baseline].itertuples():
         print(f"{row.scenario:>20} {row.metric:>20}: {describe(row, runs.currency)}")
-    print(f"cxsim: {len(runs.seeds)} replications per scenario; results in {out}")
+    count = len(runs.seeds)
+    print(f"cxsim: {count} replication{'s' if count != 1 else ''} per scenario; results in {out}")

@@ -26,13 +26,14 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.types import RunMode
-from omegaconf import DictConfig, open_dict
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from cxsim.cli.common import config_errors
 from cxsim.config import register, validate
 from cxsim.config.compose import (
     check_configs,
     check_hydra_settings,
+    check_writable,
     config_dir,
     config_error,
     load_command_config,
@@ -101,7 +102,8 @@ def precheck(argv: list[str]) -> None:
     hydra_settings = [a for a in argv if "=" in a and a.lstrip("+~").startswith("hydra")]
     if multirun:
         check_configs(itertools.islice(candidates, 1000))
-        check_hydra_settings([*candidates[0], *hydra_settings])
+        hydra_cfg = check_hydra_settings([*candidates[0], *hydra_settings])
+        check_writable("hydra.sweep.dir", OmegaConf.select(hydra_cfg, "hydra.sweep.dir"))
     else:  # one composition checks it all; a sweep's jobs may run on larger machines
         check_memory(load_command_config([*overrides, *hydra_settings]))
 

@@ -215,7 +215,7 @@ def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
         for override in OverridesParser.create().parse_overrides(overrides):
             _check_choice(override)
         cfg = check_hydra_settings(overrides)
-        _writable("hydra.run.dir", OmegaConf.select(cfg, "hydra.run.dir"))
+        check_writable("hydra.run.dir", OmegaConf.select(cfg, "hydra.run.dir"))
         with open_dict(cfg):
             del cfg["hydra"]
         return validate(cfg)
@@ -223,7 +223,7 @@ def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
         raise config_error(exc, overrides) from exc
 
 
-def _writable(key: str, folder: str | None) -> None:
+def check_writable(key: str, folder: str | None) -> None:
     """Refuse an output folder that cannot be made or written (before Hydra makes it)."""
     if not folder:
         return
