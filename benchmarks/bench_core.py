@@ -530,6 +530,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--readme", action="store_true", help="update README.md's tables")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target fails")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--customers", type=int, help="only the full model at this size x 365 days (one row)"
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -542,6 +545,14 @@ def main(argv: list[str] | None = None) -> int:
         Path(out).write_text(json.dumps(measure_once(model, int(customers), int(days))))
         return 0
 
+    if args.customers:  # one large case, e.g. 10 million customers: its row, nothing else
+        case = measure("cxsim", args.customers, DAYS, args.repeat)
+        print(
+            f"| cxsim | {case.customers:,} | {case.days} | {case.build_seconds:.2f} "
+            f"| {case.run_seconds:.2f} | {_rate(case.throughput)} | {case.peak_rss_mb:,.0f} "
+            f"| {case.model_mb:,.0f} | (cxsim {machine_info()['git_commit']})"
+        )
+        return 0
     scale = 10 if args.quick else 1
     sizes = tuple(n // scale for n in SIZES)
     plan = [("cxsim", n, DAYS) for n in sizes] + [("cxsim-cold", sizes[0], DAYS)]
