@@ -34,7 +34,7 @@ CASES = [
     ("network.mean_degree", ["network.mean_degree=500"]),
     (
         "customers.acquisition.ties_per_new_customer",
-        ["customers.acquisition.ties_per_new_customer=500"],
+        ["customers.acquisition.ties_per_new_customer=5000"],
     ),
     ("employees.wage_per_day", ["employees.wage_per_day=1e308"]),
     ("finance.acquisition_cost", ["finance.acquisition_cost=inf"]),

@@ -123,6 +123,15 @@ class AcquisitionConfig:
     ties_per_new_customer: int = between(4, 0)
 
 
+MARKET_MULTIPLE = 10
+"""Market size, in initial customers, when ``market_size`` is not given."""
+
+
+def market_size(cfg: AcquisitionConfig, initial_customers: int) -> int:
+    """Bass's m: the configured market size, or ``MARKET_MULTIPLE`` x the initial base."""
+    return cfg.market_size if cfg.market_size is not None else MARKET_MULTIPLE * initial_customers
+
+
 @dataclass
 class CustomersConfig:
     """The customer base: size, personas, churn, judgement and acquisition."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 
+from cxsim.config.customer_schema import market_size
 from cxsim.config.rules import ConfigError
 from cxsim.config.schema import CXSimConfig
 
@@ -23,9 +24,6 @@ Performance); 16 bytes a tie are counted apart."""
 BYTES_PER_TIE = 16
 BYTES_PER_METRIC_DAY = 8 * 120
 """A day's row of daily metrics (about 80 metrics and 4 per segment, as float64)."""
-MARKET_MULTIPLE = 10
-"""Market size in initial customers when ``customers.acquisition.market_size`` is null
-(:data:`cxsim.ecosystem.acquisition.MARKET_MULTIPLE`)."""
 LIMIT_VARIABLE = "CXSIM_MEMORY_GB"
 
 
@@ -34,7 +32,7 @@ def customers_ever(cfg: CXSimConfig) -> int:
     n, a = cfg.customers.n, cfg.customers.acquisition
     if not a.enabled:
         return n
-    market = a.market_size if a.market_size is not None else MARKET_MULTIPLE * n
+    market = market_size(a, n)
     adopted, p, q = float(n), a.innovation / 365, a.imitation / 365
     for _ in range(min(cfg.days, 36_500)):  # saturated long before a century
         if adopted >= market:

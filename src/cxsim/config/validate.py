@@ -15,6 +15,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from cxsim.config.customer_schema import market_size
 from cxsim.config.rules import RULE, ConfigError, Interval, Rule
 from cxsim.config.schema import CXSimConfig
 from cxsim.config.vocabulary import EVENTS, PROGRAMMES, SCHEMES, STAGES, Target
@@ -62,12 +63,15 @@ def _cross_check(cfg: CXSimConfig) -> None:
             degree,
             f"must be at most customers.n - 1 ({c.n - 1}): nobody has more others to know",
         )
-    if c.n and c.acquisition.ties_per_new_customer > max(c.n, degree):
+    # the market (customers.acquisition.market_size, else 10 x customers.n) is the most
+    # customers there can ever be: a newcomer cannot know more of them than that
+    market = market_size(c.acquisition, c.n)
+    if market and c.acquisition.ties_per_new_customer > market - 1:
         raise ConfigError(
             "customers.acquisition.ties_per_new_customer",
             c.acquisition.ties_per_new_customer,
-            f"must be at most customers.n or network.mean_degree ({max(c.n, degree)}): "
-            "a newcomer cannot tie to more customers than there are",
+            f"must be at most the market's customers less one ({market - 1}): "
+            "a newcomer cannot tie to more customers than there can ever be",
         )
     total = sum(s.share for s in c.segments.values())
     if abs(total - 1.0) > 1e-6:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cxsim.config import AcquisitionConfig
+from cxsim.config.customer_schema import market_size
 from cxsim.config.vocabulary import DETRACTOR, PASSIVE, PROMOTER
 from cxsim.ecosystem.customers import CustomerPopulation
 from cxsim.engine import compiled
@@ -76,15 +77,6 @@ def voices(ltr: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def talk_levels(cfg: AcquisitionConfig) -> np.ndarray:
     """Talk of each voice, indexed by voice (silent first)."""
     return np.array([0.0, cfg.talk_promoter, cfg.talk_passive, cfg.talk_detractor])
-
-
-MARKET_MULTIPLE = 10
-"""Market size, in initial customers, when ``market_size`` is not given."""
-
-
-def market_size(cfg: AcquisitionConfig, initial_customers: int) -> int:
-    """Bass's m: the configured market size, or ``MARKET_MULTIPLE`` x the initial base."""
-    return cfg.market_size if cfg.market_size is not None else MARKET_MULTIPLE * initial_customers
 
 
 def adopters_today(
