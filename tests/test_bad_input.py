@@ -96,6 +96,11 @@ def test_the_memory_estimate_counts_acquisitions_and_errs_high():
             "overrides={'days': 3}: must be a list of override strings",
         ),
         (lambda: cxsim.CXEcosystemModel({"days": 3}), "config=dict: must be a CXSimConfig"),
+        (lambda: cxsim.run(SMALL, out_dir=5), "out_dir=5: must be a folder"),
+        (
+            lambda: cxsim.compare(["web_outage"], metrics="churned", overrides=SMALL),
+            "metrics='churned': must be a list of outcome names",
+        ),
     ],
 )
 def test_python_entry_points_check_their_argument_types(call, message):
@@ -109,11 +114,14 @@ def test_python_entry_points_check_their_argument_types(call, message):
         ({"replications": 0}, "replications"),
         ({"replications": 2.5}, "replications"),
         ({"seed": -1}, "seed"),
+        ({"n_jobs": "2"}, "n_jobs"),
     ],
 )
 def test_compare_refuses_bad_counts_before_running(kwargs, key):
     with pytest.raises(ConfigError, match=f"^invalid config: {key}="):
-        cxsim.compare(["web_outage"], overrides=SMALL, n_jobs=1, **kwargs)
+        cxsim.compare(["web_outage"], overrides=SMALL, **{"n_jobs": 1, **kwargs})
+    with pytest.raises(ConfigError, match=r"^invalid config: scenarios=5: must be a list"):
+        cxsim.compare(5, overrides=SMALL, n_jobs=1)
 
 
 @pytest.mark.parametrize(

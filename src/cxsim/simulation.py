@@ -123,6 +123,8 @@ def run(
         >>> len(result.metrics), "nps_true" in result.metrics
         (30, True)
     """
+    if out_dir is not None and not isinstance(out_dir, str | Path):
+        raise TypeError(f"out_dir={out_dir!r}: must be a folder (a str or a Path) or None")
     cfg = load_config(overrides)
     if out_dir is None:
         return simulate(cfg, progress=progress)

@@ -10,7 +10,7 @@ their confidence intervals are much narrower than those of two independent means
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -66,6 +66,8 @@ def check_metrics(metrics: Sequence[str], overrides: Sequence[str] = ()) -> None
     Raises:
         ConfigError: naming the first unknown outcome and listing the known ones.
     """
+    if isinstance(metrics, str) or not isinstance(metrics, Iterable):  # not split into letters
+        raise TypeError(f"metrics={metrics!r}: must be a list of outcome names, e.g. ['churned']")
     known = [*outcome_names(load_config(overrides)), *MONEY]
     check_outcomes(metrics, known, "metrics")
 
@@ -98,7 +100,11 @@ def normalise_scenarios(scenarios: Scenarios) -> dict[str, list[str]]:
     """Scenarios to override lists: a mapping as it is, a list by :func:`scenario_item`."""
     if isinstance(scenarios, Mapping):
         return {name: list(overrides) for name, overrides in scenarios.items()}
-    if isinstance(scenarios, str) or not all(isinstance(s, str) for s in scenarios):
+    if (
+        isinstance(scenarios, str)
+        or not isinstance(scenarios, Iterable)
+        or not all(isinstance(s, str) for s in scenarios)
+    ):
         raise ConfigError(
             "scenarios", scenarios, "must be a list of names or files, or a mapping of overrides"
         )
@@ -152,6 +158,8 @@ def run_scenarios(
     if not named:
         raise ValueError("no scenarios to compare")
     check_counts(replications=(replications, 1), seed=(seed, 0))
+    if n_jobs is not None:
+        check_counts(n_jobs=(n_jobs, 1))
     overrides = override_list(overrides)
     baseline = baseline or ("baseline" if "baseline" in named else next(iter(named)))
     if baseline not in named:
