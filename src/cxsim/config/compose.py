@@ -161,8 +161,7 @@ def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
     overrides = override_list(overrides)
     register()
     try:
-        for override in OverridesParser.create().parse_overrides(overrides):
-            _check_choice(override)
+        _check_choices(OverridesParser.create().parse_overrides(overrides))
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
             composed = compose(config_name="config", overrides=overrides)
         return validate(composed)
@@ -170,30 +169,30 @@ def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
         raise config_error(exc, overrides) from exc
 
 
-def _check_choice(override: Override) -> None:
-    """A config group's choice must name one of its files, optional groups' too.
+def _check_choices(overrides: Iterable[Override]) -> None:
+    """Each config group's choice must name one of its files, optional groups' too.
 
     Hydra skips an ``optional`` group whose file is missing (``experiment=sbg_dockin``
-    would run the reference company); no choice of the user's may vanish so.
+    would run the reference company); no choice of the user's may vanish so. Nor may a
+    ``key={}``, which Hydra merges into the current mapping as nothing.
     """
-    if override.is_delete() or override.package or override.is_sweep_override():
-        return
-    if override.key_or_group.startswith("hydra"):  # Hydra's plugins add options; it checks them
-        return
-    if override.value() == {}:
-        raise ConfigError(
-            override.key_or_group,
-            {},
-            "an empty mapping is merged into the current one and changes nothing "
-            f"(remove an entry with ~{override.key_or_group}.NAME)",
-        )
-    group = config_dir() / override.key_or_group
-    value = override.value()
-    if not group.is_dir() or value is None or not isinstance(value, str):
-        return
-    if not (group / f"{value}.yaml").is_file():
-        options = sorted(p.stem for p in group.glob("*.yaml"))
-        raise ConfigError(override.key_or_group, value, f"must be one of {', '.join(options)}")
+    for override in overrides:
+        if override.is_delete() or override.package or override.is_sweep_override():
+            continue
+        key, value = override.key_or_group, override.value()
+        if key.startswith("hydra"):  # Hydra's plugins add options; Hydra checks them
+            continue
+        if value == {}:
+            raise ConfigError(
+                key,
+                {},
+                "an empty mapping is merged into the current one and changes nothing "
+                f"(remove an entry with ~{key}.NAME)",
+            )
+        group = config_dir() / key
+        if group.is_dir() and isinstance(value, str) and not (group / f"{value}.yaml").is_file():
+            options = sorted(p.stem for p in group.glob("*.yaml"))
+            raise ConfigError(key, value, f"must be one of {', '.join(options)}")
 
 
 CALLBACKS_ALLOWED = ("cxsim.", "hydra.")
@@ -212,8 +211,7 @@ def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
     """
     overrides = override_list(overrides)
     try:
-        for override in OverridesParser.create().parse_overrides(overrides):
-            _check_choice(override)
+        _check_choices(OverridesParser.create().parse_overrides(overrides))
         cfg = check_hydra_settings(overrides)
         check_writable("hydra.run.dir", OmegaConf.select(cfg, "hydra.run.dir"))
         with open_dict(cfg):
@@ -323,8 +321,7 @@ def check_configs(
         overrides = list(overrides)
         try:
             parsed = parser.parse_overrides(overrides)
-            for override in parsed:
-                _check_choice(override)
+            _check_choices(parsed)
             structure = tuple(o.input_line for o in parsed if not _sets_a_value(o))
             if structure not in composed:
                 composed[structure] = composer(list(structure))

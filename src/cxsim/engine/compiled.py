@@ -32,7 +32,12 @@ def enabled(customers: int) -> bool:
     process (a larger model ran, or :func:`warm` was called): its one-off cost is paid,
     and a small day's many short numpy calls cost more than the loops' few.
     """
-    return USE_NUMBA and (customers >= NUMBA_MIN_CUSTOMERS or "numba" in sys.modules)
+    return (customers >= NUMBA_MIN_CUSTOMERS and USE_NUMBA) or loaded()
+
+
+def loaded() -> bool:
+    """Whether the compiled loops may run and numba is loaded in this process already."""
+    return USE_NUMBA and "numba" in sys.modules
 
 
 def warm() -> bool:

@@ -59,7 +59,7 @@ def customer_uniform_sets(rng: np.random.Generator, idx: np.ndarray, sets: int) 
         A (``sets`` x ``idx.size``) array.
     """
     keys = rng.integers(0, np.iinfo(np.uint64).max, sets, dtype=np.uint64, endpoint=True)
-    if compiled.enabled(0):  # numba already loaded: one pass instead of nine per set
+    if compiled.loaded():  # one pass instead of nine per set (not worth loading numba for)
         return compiled_luck.hashed_uniforms(keys, np.asarray(idx, dtype=np.int64))
     z = np.asarray(idx, dtype=np.uint64)[None, :] + np.uint64(1)
     z *= _GOLDEN
