@@ -50,6 +50,13 @@ CASES = [
     ("hydra.launcher.n_jobs", ["-m", "hydra/launcher=local", "hydra.launcher.n_jobs=abc"]),
     ("days", ["days=0"]),
     ("customers.n", ["customers.n=abc"]),
+    # a word that is no override (a mistyped subcommand, a key without its value)
+    ("overrides", ["compair"]),
+    ("overrides", ["days"]),
+    ("overrides", ["=5"]),
+    # an unknown part of a key's path names the whole key, not a field of the top record
+    ("incentive.kind", ["incentive.kind=fcr"]),
+    ("contact_centre.channels.phone.agents", ["contact_centre.channels.phone.agents=3"]),
 ]
 
 
@@ -176,6 +183,19 @@ def test_an_output_folder_that_cannot_be_made_is_refused_before_hydra_makes_it(t
         precheck([*SMALL, f"hydra.run.dir={tmp_path / 'file' / 'out'}"])
     with pytest.raises(ConfigError, match=r"^invalid config: hydra.sweep.dir=.*is no folder"):
         precheck(["-m", "seed=1,2", *SMALL, f"hydra.sweep.dir={tmp_path / 'file' / 'sweep'}"])
+
+
+def test_an_output_folder_on_a_file_system_that_refuses_writes_is_refused(tmp_path):
+    """Tried, not read from permissions, which allow root everything (CI runs as root)."""
+    with pytest.raises(ConfigError, match=r"^invalid config: hydra.run.dir='/proc/cxsim/out'"):
+        precheck([*SMALL, "hydra.run.dir=/proc/cxsim/out"])
+    precheck([*SMALL, f"hydra.run.dir={tmp_path / 'new' / 'out'}"])
+    assert list(tmp_path.iterdir()) == []  # the trial leaves nothing behind
+
+
+def test_hydra_flags_and_their_values_are_no_stray_words():
+    precheck(["--cfg", "job", *SMALL])
+    precheck(["-cn", "config", "--info", "defaults", *SMALL])
 
 
 def test_the_value_named_is_the_one_that_failed():

@@ -1,9 +1,12 @@
 """One writer per output folder: a second run refuses at once; a killed run's lock is stale."""
 
+import errno
+import os
 import socket
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 import cxsim
@@ -42,3 +45,30 @@ def test_an_unwritable_folder_fails_before_the_run(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(FolderBusyError, match=r"cannot be written"):
         cxsim.run(["customers.n=100000", "days=3650"], out_dir=tmp_path / "file" / "out")
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+def test_a_full_disk_mid_write_is_one_line_and_publishes_nothing(tmp_path, monkeypatch, code):
+    """The metrics CSV is written after the Parquet file: a half-written set stays unseen."""
+
+    def full(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(FolderBusyError) as refused:
+        cxsim.run(SMALL, out_dir=tmp_path / "out")
+    assert str(refused.value) == (
+        f"invalid config: out_dir='{tmp_path / 'out'}': cannot be written "
+        f"({os.strerror(code)}); nothing published"
+    )
+    assert list((tmp_path / "out").iterdir()) == []  # no staging folder, no lock, no file
+
+
+def test_an_error_that_is_no_disk_failure_is_not_disguised_as_one(tmp_path, monkeypatch):
+    def bug(*args, **kwargs):
+        raise FileNotFoundError(errno.ENOENT, "a bug, not the disk")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", bug)
+    with pytest.raises(FileNotFoundError, match="a bug"):
+        cxsim.run(SMALL, out_dir=tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []

@@ -29,7 +29,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from cxsim.cli.common import config_errors
-from cxsim.config import register, validate
+from cxsim.config import ConfigError, register, validate
 from cxsim.config.compose import (
     check_configs,
     check_hydra_settings,
@@ -53,6 +53,24 @@ _NO_RUN_FLAGS = {
     "--shell-completion",
     "-sc",
 }
+# Hydra's flags that take the next word as their value (--info's value is optional)
+_VALUE_FLAGS = {
+    "-c", "--cfg", "-p", "--package", "-cp", "--config-path", "-cn", "--config-name",
+    "-cd", "--config-dir", "--experimental-rerun",
+}  # fmt: skip
+_INFO_VALUES = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
+
+
+def _stray_word(argv: list[str]) -> str | None:
+    """The first word that is neither a flag, a flag's value nor an override, if any."""
+    words = iter(enumerate(argv))
+    for i, arg in words:
+        info = arg in ("-i", "--info") and argv[i + 1 : i + 2] and argv[i + 1] in _INFO_VALUES
+        if arg in _VALUE_FLAGS or info:
+            next(words, None)
+        elif not arg.startswith(("-", "~")) and "=" not in arg:
+            return arg
+    return None
 
 
 def _user_overrides(argv: list[str]) -> list[str]:
@@ -93,6 +111,13 @@ def precheck(argv: list[str]) -> None:
     """
     if _NO_RUN_FLAGS & set(argv):
         return
+    stray = _stray_word(argv)
+    if stray is not None:
+        raise ConfigError(
+            "overrides",
+            stray,
+            f"an override is KEY=VALUE (~KEY deletes one); commands are {', '.join(SUBCOMMANDS)}",
+        )
     overrides = _user_overrides(argv)
     multirun = "-m" in argv or "--multirun" in argv
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -80,7 +81,7 @@ def config_error(exc: BaseException, overrides: Sequence[str] = ()) -> ConfigErr
                 bad = re.search(r"Value '([^']*)'", first)
                 return ConfigError(key, bad.group(1) if bad else value, _TYPE_WORDS[match.group(1)])
             if "not in" in first:
-                return _unknown_key(exc, seen, key, value)
+                return _unknown_key(exc, seen, key, value, overrides)
             if "does not support deletion" in first:
                 return ConfigError(f"~{key}", None, "cannot be deleted: the schema needs it")
             return ConfigError(key, value, first)
@@ -90,7 +91,11 @@ def config_error(exc: BaseException, overrides: Sequence[str] = ()) -> ConfigErr
 
 
 def _unknown_key(
-    exc: BaseException, inner: OmegaConfBaseException, key: str, value: str | None
+    exc: BaseException,
+    inner: OmegaConfBaseException,
+    key: str,
+    value: str | None,
+    overrides: Sequence[str],
 ) -> ConfigError:
     """A key the schema does not have, named where the user wrote it.
 
@@ -100,8 +105,12 @@ def _unknown_key(
     """
     outer = re.search(r"Could not override '([^']+)'", str(exc))
     record = getattr(inner, "object_type", None)
+    unknown = "no such key (`cxsim --cfg job` lists the keys)"
+    if outer is not None and (outer.group(1) + ".").startswith(key + "."):
+        # a part of the override's own path is unknown (incentive.kind=...): name it whole
+        return ConfigError(outer.group(1), _override_value(overrides, outer.group(1)), unknown)
     if value is not None or outer is None or not is_dataclass(record):
-        return ConfigError(key, value, "no such key (`cxsim --cfg job` lists the keys)")
+        return ConfigError(key, value, unknown)
     written = re.search(rf"\b{re.escape(key)}\s*:\s*'?([^,}}\]']*)", str(exc))
     known = ", ".join(f.name for f in fields(record))
     return ConfigError(
@@ -217,7 +226,8 @@ def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
         with open_dict(cfg):
             del cfg["hydra"]
         return validate(cfg)
-    except (HydraException, OmegaConfBaseException, ConfigError) as exc:
+    except (HydraException, OmegaConfBaseException, ConfigError, ValueError) as exc:
+        # ValueError: Hydra's own for an override without a key (=5)
         raise config_error(exc, overrides) from exc
 
 
@@ -228,9 +238,15 @@ def check_writable(key: str, folder: str | None) -> None:
     existing = Path(folder).absolute()
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK):
-        why = "is no folder" if not existing.is_dir() else "is not writable"
-        raise ConfigError(key, folder, f"cannot be written: {existing} {why}")
+    if not existing.is_dir():
+        raise ConfigError(key, folder, f"cannot be written: {existing} is no folder")
+    # try it: permissions say nothing of a read-only or full file system, or of root in /proc
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".cxsim-check-", dir=existing))
+    except OSError as exc:
+        raise ConfigError(
+            key, folder, f"cannot be written: {existing} ({exc.strerror or exc})"
+        ) from None
 
 
 def check_hydra_settings(overrides: Sequence[str]) -> DictConfig:

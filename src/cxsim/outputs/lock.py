@@ -58,7 +58,7 @@ def folder_lock(out_dir: str | Path) -> Iterator[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         held = path.exists() and path.read_text(encoding="utf-8") == me
     except OSError as exc:
-        raise _unwritable(out_dir, exc) from None
+        raise unwritable(out_dir, exc) from None
     if held:  # this process already holds it: the outer block gives it back
         yield out_dir
         return
@@ -69,8 +69,10 @@ def folder_lock(out_dir: str | Path) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _unwritable(out_dir: Path, exc: OSError) -> FolderBusyError:
-    return FolderBusyError("out_dir", str(out_dir), f"cannot be written ({exc.strerror})")
+def unwritable(out_dir: Path, exc: OSError) -> FolderBusyError:
+    """The one-line error of a folder whose file system refused a write (full, read-only)."""
+    why = exc.strerror or type(exc).__name__
+    return FolderBusyError("out_dir", str(out_dir), f"cannot be written ({why}); nothing published")
 
 
 def _take(path: Path, out_dir: Path, me: str) -> None:
@@ -94,4 +96,4 @@ def _take(path: Path, out_dir: Path, me: str) -> None:
                 handle.write(me)
             break
     except OSError as exc:
-        raise _unwritable(out_dir, exc) from None
+        raise unwritable(out_dir, exc) from None
