@@ -8,6 +8,8 @@ common names; each submodule has one job:
 * :mod:`~cxsim.config.schema`: the dataclasses, registered in Hydra's ConfigStore (the
   customers' section in :mod:`~cxsim.config.customer_schema`);
 * :mod:`~cxsim.config.validate`: checks a composed config against all of the above;
+* :mod:`~cxsim.config.compositions`: Hydra's compositions, kept and reused where only
+  plain values differ;
 * :mod:`~cxsim.config.compose`: override strings to a validated config;
 * :mod:`~cxsim.config.identity`: a config's content hash and the seeds it derives.
 """

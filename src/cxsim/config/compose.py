@@ -1,6 +1,7 @@
 """Compose configurations: Hydra override strings to a validated :class:`CXSimConfig`.
 
-:func:`load_config` composes ``configs/config.yaml`` with overrides and validates it;
+:func:`load_config` composes ``configs/config.yaml`` with overrides and validates it
+(reusing compositions that differ only in plain values: :mod:`.compositions`);
 :func:`check_configs` validates the many override lists of a sweep quickly;
 :func:`config_error` reduces Hydra's and OmegaConf's errors to one line.
 """
@@ -22,16 +23,10 @@ from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
+from cxsim.config.compositions import compose_fresh, composed, config_dir, split
 from cxsim.config.rules import ConfigError
 from cxsim.config.schema import CXSimConfig, register
 from cxsim.config.validate import validate
-
-
-def config_dir() -> Path:
-    """Folder of the YAML configs: inside an installed wheel, or ``configs/`` of the repo."""
-    packaged = Path(__file__).parents[1] / "configs"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[3] / "configs"
-
 
 _TYPE_WORDS = {
     "Integer": "must be an integer",
@@ -170,10 +165,9 @@ def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
     overrides = override_list(overrides)
     register()
     try:
-        _check_choices(OverridesParser.create().parse_overrides(overrides))
-        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-            composed = compose(config_name="config", overrides=overrides)
-        return validate(composed)
+        parsed = OverridesParser.create().parse_overrides(overrides)
+        _check_choices(parsed)
+        return validate(composed(parsed, overrides))
     except (HydraException, OmegaConfBaseException, ConfigError) as exc:
         raise config_error(exc, overrides) from exc
 
@@ -285,25 +279,9 @@ def check_hydra_settings(overrides: Sequence[str]) -> DictConfig:
     return cfg
 
 
-def _sets_a_value(override: Override) -> bool:
-    """Whether an override only sets a scalar value (no group choice, addition, deletion)."""
-    if override.is_add() or override.is_force_add() or override.is_delete() or override.package:
-        return False
-    if (config_dir() / override.key_or_group).is_dir():  # a config group: changes the defaults
-        return False
-    value = override.value()
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def _compose(overrides: list[str]) -> DictConfig:
-    """``configs/config.yaml`` composed with Hydra overrides (not validated)."""
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return compose(config_name="config", overrides=overrides)
-
-
 def check_configs(
     candidates: Iterable[Sequence[str]],
-    composer: Callable[[list[str]], DictConfig] = _compose,
+    composer: Callable[[list[str]], DictConfig] = compose_fresh,
 ) -> int:
     """Validate many override lists, as :func:`load_config` would, and count them.
 
@@ -330,7 +308,7 @@ def check_configs(
         cxsim.config.rules.ConfigError: invalid config: days=0: must be an integer >= 1
     """
     parser = OverridesParser.create()
-    composed: dict[tuple[str, ...], DictConfig] = {}
+    made: dict[tuple[str, ...], DictConfig] = {}
     count = 0
     register()
     for overrides in candidates:
@@ -338,11 +316,12 @@ def check_configs(
         try:
             parsed = parser.parse_overrides(overrides)
             _check_choices(parsed)
-            structure = tuple(o.input_line for o in parsed if not _sets_a_value(o))
-            if structure not in composed:
-                composed[structure] = composer(list(structure))
-            cfg = composed[structure]
-            values = [(o.key_or_group, o.value()) for o in parsed if _sets_a_value(o)]
+            parts = split(parsed)
+            structure, plain = parts if parts is not None else (tuple(overrides), [])
+            if structure not in made:
+                made[structure] = composer(list(structure))
+            cfg = made[structure]
+            values = [(o.key_or_group, o.value()) for o in plain]
             # set the values on the shared composition and put it back after: a copy of
             # the whole config would cost ten times the check
             before: list[tuple[str, Any]] = []

@@ -394,4 +394,6 @@ class CXSimConfig:
 
 def register() -> None:
     """Register the schema in Hydra's ConfigStore as ``cxsim_schema`` (idempotent)."""
-    ConfigStore.instance().store(name="cxsim_schema", node=CXSimConfig)
+    store = ConfigStore.instance()
+    if "cxsim_schema.yaml" not in store.repo:  # storing converts the schema anew: 90 ms
+        store.store(name="cxsim_schema", node=CXSimConfig)
