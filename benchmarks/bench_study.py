@@ -12,6 +12,7 @@ Usage::
 
     python benchmarks/bench_study.py                   # 2,000 x 120 and 10,000 x 365
     python benchmarks/bench_study.py --runs 20 --size 2000x120
+    python benchmarks/bench_study.py --studies 4       # a study's start, then the next ones
 """
 
 from __future__ import annotations
@@ -49,16 +50,40 @@ def measure(customers: int, days: int, runs: int) -> dict[str, float]:
     return {name: statistics.median(times) for name, times in parts.items()}
 
 
+def study_calls(calls: int) -> list[float]:
+    """Seconds of each of ``calls`` small studies in one process (four 500 x 30 runs on
+    two workers): the first starts the workers, the later ones find them started."""
+    import cxsim
+
+    times = []
+    for seed in range(calls):
+        start = time.perf_counter()
+        cxsim.run_scenarios(
+            {"baseline": [], "training": ["organisation.training=0.5"]},
+            replications=2,
+            overrides=["customers.n=500", "days=30"],
+            n_jobs=2,
+            seed=seed,
+        )
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one table row per size, each measured in a fresh process."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", help="CUSTOMERSxDAYS (repeatable)")
     parser.add_argument("--runs", type=int, default=10, help="runs measured per size")
+    parser.add_argument("--studies", type=int, help="time N small studies in a row instead")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         customers, days, runs = map(int, args.child)
         print(json.dumps(measure(customers, days, runs)))
+        return 0
+    if args.studies:
+        times = ", ".join(f"{t:.2f}" for t in study_calls(args.studies))
+        print(f"seconds per study, in order (the first starts the workers): {times}")
         return 0
     print("| customers x days | config (ms) | build (ms) | simulation (ms) | run (ms) |")
     print("|---|---:|---:|---:|---:|")

@@ -1,7 +1,8 @@
 """The many-run runner: jobs over worker processes, results keyed as the jobs were.
 
 Every study that runs many simulations (scenario comparisons, sensitivity analyses,
-calibrations) hands its jobs to :func:`execute`, so they all use every core the same way.
+calibrations) hands its jobs to :func:`execute`, so they all use every core the same way,
+on one pool of workers kept for the process (:mod:`cxsim.studies.workers`).
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from cxsim.studies.backends import Backend, remote_results, warm_for
+from cxsim.studies.workers import discard
+from cxsim.studies.workers import pool as workers_pool
 
 GUARD = (
     'a script that runs cxsim in worker processes needs its code under `if __name__ == "__main__":`'
@@ -104,20 +107,19 @@ def execute(
                 arrived(key, job(overrides))
         else:
             # spawn: workers start clean (no inherited threads or state), as on any OS
-            with ProcessPoolExecutor(
-                workers,
-                mp_context=get_context("spawn"),
-                initializer=warm_for,
-                initargs=(len(jobs) // workers,),
-            ) as pool:
-                futures = {pool.submit(job, overrides): key for key, overrides in jobs.items()}
-                try:
-                    for future in as_completed(futures):
-                        arrived(futures[future], future.result())
-                except BaseException:
-                    # stop now: drop the jobs not started rather than wait for them all
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+            pool = workers_pool(workers, get_context("spawn"))
+            futures = {pool.submit(job, overrides): key for key, overrides in jobs.items()}
+            try:
+                for future in as_completed(futures):
+                    arrived(futures[future], future.result())
+            except BrokenProcessPool:
+                discard(pool)
+                raise
+            except BaseException:
+                # stop now: drop this study's jobs not started (running ones end on their own)
+                for future in futures:
+                    future.cancel()
+                raise
     except BrokenProcessPool:
         if _script_without_guard():
             raise RuntimeError(GUARD) from None
