@@ -57,6 +57,8 @@ CASES = [
     # an unknown part of a key's path names the whole key, not a field of the top record
     ("incentive.kind", ["incentive.kind=fcr"]),
     ("contact_centre.channels.phone.agents", ["contact_centre.channels.phone.agents=3"]),
+    # a sweep's check names the key as a single run of it does
+    ("customers.segments.newseg.share", ["-m", "seed=1,2", "customers.segments.newseg.share=1"]),
 ]
 
 

@@ -331,6 +331,11 @@ def check_configs(
                     OmegaConf.update(cfg, key, value, merge=True)
                     before.append((key, old))
                 validate(cfg)
+            except OmegaConfBaseException:
+                # a value the composition refuses: composed whole, it fails with the
+                # message a single run of it gives
+                validate(composer(overrides))
+                raise
             finally:
                 for key, value in reversed(before):
                     OmegaConf.update(cfg, key, value, merge=True)
