@@ -1,7 +1,11 @@
 """One pool of workers per process, kept for the next study; results as on a new pool."""
 
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -62,3 +66,51 @@ def test_shutdown_ends_the_workers():
     first = _pids()
     workers.shutdown()
     assert _pids().isdisjoint(first)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and (proc / "stat").read_text().split()[3] == str(pid):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_kept_workers_end_when_the_process_they_work_for_is_killed():
+    """A killed notebook kernel or studio must not leave its idle workers behind."""
+    script = (
+        "from cxsim.studies.runner import execute\n"
+        "execute({k: 'x' for k in range(4)}, len, n_jobs=2)\n"
+        "print('ready', flush=True)\n"
+        "import time; time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    kept: list[int] = []
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        kept = [p for p in _children(parent.pid) if Path(f"/proc/{p}").exists()]
+        assert len(kept) >= 2, kept  # the pool's workers (and its resource tracker)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 15
+        alive = kept
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.5)
+            alive = [p for p in kept if _running(p)]
+        assert alive == []
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in filter(_running, kept):  # left behind by a failure: end them here
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().split()[2]) != "Z"
+    except OSError:
+        return False

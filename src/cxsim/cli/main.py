@@ -15,8 +15,6 @@ import itertools
 import os
 import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +40,7 @@ from cxsim.config.footprint import check_memory
 from cxsim.config.identity import config_hash
 from cxsim.outputs.lock import folder_lock
 from cxsim.simulation import simulate, write_outputs
+from cxsim.studies.workers import exit_with
 from cxsim.sweeps.jobs import JobFolder
 from cxsim.sweeps.status import progress_due, sweep_status
 
@@ -208,20 +207,8 @@ def _end_with_the_command() -> None:
     hosts (SLURM) are left to their scheduler.
     """
     host, _, pid = os.environ.get(MAIN, "").partition(" ")
-    if not pid or host != socket.gethostname() or int(pid) == os.getpid():
-        return
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(int(pid), 0)
-            except ProcessLookupError:
-                os._exit(3)  # the command is gone: nobody waits for this job's result
-            except PermissionError:
-                pass
-
-    threading.Thread(target=watch, name="cxsim-parent-watch", daemon=True).start()
+    if pid and host == socket.gethostname() and int(pid) != os.getpid():
+        exit_with(int(pid))
 
 
 register()

@@ -10,7 +10,8 @@ files), so results are the same whichever worker ran them, as the tests check.
 A new pool is started when the one kept cannot serve: another number of workers,
 another start method, another process (after a fork) or other ``CXSIM_*``/``NUMBA_*``
 environment variables (a spawned worker sees the environment of its start only). The
-pool ends with the interpreter, or with :func:`shutdown`.
+pool ends with the interpreter, or with :func:`shutdown`; its workers end when the
+process they work for is killed (:func:`exit_with`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import atexit
 import multiprocessing.context
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from cxsim.studies.backends import WARM_RUNS, warm_for
@@ -44,10 +46,37 @@ def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessP
             return _kept[1]
         _end_kept()
         started = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=warm_for, initargs=(WARM_RUNS,)
+            workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
         )
         _kept = (key, started)
         return started
+
+
+def _start_worker(parent: int) -> None:
+    exit_with(parent)
+    warm_for(WARM_RUNS)  # it will run many runs
+
+
+def exit_with(pid: int) -> None:
+    """End this worker process when process ``pid`` (on this host) is gone.
+
+    A pool's workers wait on their queue for the next job and never notice that the
+    process they work for was killed (a notebook's kernel, the studio, a ``cxsim``
+    command): they would stay, idle, with their memory (about 300 MB each). A daemon
+    thread checks every second that ``pid`` still runs.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(3)  # nobody waits for this worker's results
+            except PermissionError:  # another user's process: alive
+                pass
+
+    threading.Thread(target=watch, name="cxsim-parent-watch", daemon=True).start()
 
 
 def discard(broken: ProcessPoolExecutor) -> None:
