@@ -200,6 +200,12 @@ def test_hydra_flags_and_their_values_are_no_stray_words():
     precheck(["-cn", "config", "--info", "defaults", *SMALL])
 
 
+def test_python_and_the_command_line_refuse_an_override_without_a_key_alike():
+    for load in (cxsim.load_config, precheck):
+        with pytest.raises(ConfigError, match=r"^invalid config: overrides="):
+            load(["=5", *SMALL])
+
+
 def test_the_value_named_is_the_one_that_failed():
     with pytest.raises(ConfigError, match=r"^invalid config: days='abc': must be an integer$"):
         precheck(["days=abc", "days=10", "customers.n=100"])

@@ -28,6 +28,10 @@ from cxsim.config.rules import ConfigError
 from cxsim.config.schema import CXSimConfig, register
 from cxsim.config.validate import validate
 
+COMPOSITION_ERRORS = (HydraException, OmegaConfBaseException, ConfigError, ValueError)
+"""What composing a bad override list raises (ValueError: Hydra's own for an override
+without a key, ``=5``); :func:`config_error` makes each one line."""
+
 _TYPE_WORDS = {
     "Integer": "must be an integer",
     "Float": "must be a number",
@@ -168,7 +172,7 @@ def load_config(overrides: Sequence[str] | None = None) -> CXSimConfig:
         parsed = OverridesParser.create().parse_overrides(overrides)
         _check_choices(parsed)
         return validate(composed(parsed, overrides))
-    except (HydraException, OmegaConfBaseException, ConfigError) as exc:
+    except COMPOSITION_ERRORS as exc:
         raise config_error(exc, overrides) from exc
 
 
@@ -220,8 +224,7 @@ def load_command_config(overrides: Sequence[str]) -> CXSimConfig:
         with open_dict(cfg):
             del cfg["hydra"]
         return validate(cfg)
-    except (HydraException, OmegaConfBaseException, ConfigError, ValueError) as exc:
-        # ValueError: Hydra's own for an override without a key (=5)
+    except COMPOSITION_ERRORS as exc:
         raise config_error(exc, overrides) from exc
 
 
@@ -264,7 +267,7 @@ def check_hydra_settings(overrides: Sequence[str]) -> DictConfig:
     try:
         with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
             cfg = compose(config_name="config", overrides=list(overrides), return_hydra_config=True)
-    except (HydraException, OmegaConfBaseException) as exc:
+    except COMPOSITION_ERRORS as exc:
         raise config_error(exc, overrides) from exc
     if os.environ.get(ALLOW_CALLBACKS) == "1":
         return cfg
@@ -339,7 +342,7 @@ def check_configs(
             finally:
                 for key, value in reversed(before):
                     OmegaConf.update(cfg, key, value, merge=True)
-        except (HydraException, OmegaConfBaseException, ConfigError) as exc:
+        except COMPOSITION_ERRORS as exc:
             raise config_error(exc, overrides) from exc
         count += 1
     return count

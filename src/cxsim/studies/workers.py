@@ -23,7 +23,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from cxsim.studies.backends import WARM_RUNS, warm_for
+from cxsim.engine import compiled
 
 _kept: tuple[tuple, ProcessPoolExecutor] | None = None
 _lock = threading.Lock()  # the studio starts studies from several threads
@@ -54,7 +54,7 @@ def pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessP
 
 def _start_worker(parent: int) -> None:
     exit_with(parent)
-    warm_for(WARM_RUNS)  # it will run many runs
+    compiled.warm()  # a kept worker will run many runs
 
 
 def exit_with(pid: int) -> None:
