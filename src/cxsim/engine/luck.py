@@ -58,7 +58,9 @@ def customer_uniform_sets(rng: np.random.Generator, idx: np.ndarray, sets: int) 
     Returns:
         A (``sets`` x ``idx.size``) array.
     """
-    keys = rng.integers(0, np.iinfo(np.uint64).max, sets, dtype=np.uint64, endpoint=True)
+    # the generator's raw words: what ``integers(0, 2**64 - 1, endpoint=True)`` returns
+    # for the full range, without its bounds checks (0.6 instead of 5 µs a call)
+    keys = rng.bit_generator.random_raw(sets)
     if compiled.loaded():  # one pass instead of nine per set (not worth loading numba for)
         return compiled_luck.hashed_uniforms(keys, np.asarray(idx, dtype=np.int64))
     z = np.asarray(idx, dtype=np.uint64)[None, :] + np.uint64(1)
