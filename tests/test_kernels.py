@@ -475,6 +475,23 @@ def test_customer_uniform_sets_match_one_call_per_set_on_both_paths(seed, idx, s
         assert ((batched >= 0) & (batched < 1)).all()
 
 
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**63), sets=st.integers(0, 12))
+def test_customer_uniform_keys_are_the_full_range_integers_they_replaced(seed, sets):
+    """The keys are the generator's raw words: ``integers`` over the full uint64 range.
+
+    Runs recorded before the keys were taken raw (golden runs, published results) keep
+    their numbers only if both draw the same words and move the stream as far.
+    """
+    wide, raw = np.random.default_rng(seed), np.random.default_rng(seed)
+    top = np.iinfo(np.uint64).max
+    expected = wide.integers(0, top, sets, dtype=np.uint64, endpoint=True)
+    keys = raw.bit_generator.random_raw(sets)
+    np.testing.assert_array_equal(keys, expected)
+    assert keys.dtype == expected.dtype
+    assert raw.bit_generator.state == wide.bit_generator.state
+
+
 def test_compiled_loops_run_at_every_size_once_numba_is_loaded(monkeypatch):
     """Below the threshold the loops wait for numba to be loaded; after warm() they run."""
     monkeypatch.setattr(compiled, "USE_NUMBA", True)
@@ -482,3 +499,58 @@ def test_compiled_loops_run_at_every_size_once_numba_is_loaded(monkeypatch):
     assert compiled.enabled(10)
     monkeypatch.setattr(compiled, "USE_NUMBA", False)
     assert not compiled.enabled(10**7) and not compiled.warm()
+
+
+# --- the channel queues -------------------------------------------------------------------
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    arrivals=st.one_of(st.just(0.0), st.floats(1e-4, 3.0)),
+    service=st.floats(0.5, 40.0),
+    agents=st.one_of(st.just(0.0), st.floats(1e-3, 60.0)),
+    patience=st.one_of(st.just(float("inf")), st.floats(0.05, 900.0)),
+    size=st.integers(0, 80),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_compiled_queue_draws_what_palm_queue_draws(
+    arrivals, service, agents, patience, size, seed
+):
+    """Solved and drawn in compiled loops: the same answers, waits and stream position.
+
+    Overloaded channels (long chains, summed in halves), channels without agents (waits
+    without end) and patience without end all included.
+    """
+    from cxsim.ecosystem.queues import PalmQueue, _while_open, draw_compiled
+
+    queue = _while_open(arrivals, service, agents, patience)
+    numpy_rng, compiled_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    try:
+        expected = PalmQueue.solve(*queue).draw(size, numpy_rng)
+    except ValueError:  # no abandonment and a load beyond the agents: refused alike
+        with pytest.raises(ValueError):
+            draw_compiled(*queue, size, compiled_rng)
+        return
+    out = draw_compiled(*queue, size, compiled_rng)
+    np.testing.assert_array_equal(out.answered, expected.answered)
+    np.testing.assert_array_equal(out.wait_minutes, expected.wait_minutes)
+    assert compiled_rng.bit_generator.state == numpy_rng.bit_generator.state
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 700), min_size=1, max_size=12),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_pairwise_sum_is_numpys_sum_and_reduceat(sizes, seed):
+    """numpy's own order: the whole array's sum and each segment's reduceat, bit for bit."""
+    from cxsim.engine.compiled import compiled as compile_loop
+    from cxsim.engine.kernels.queues import pairwise_sum
+
+    total = compile_loop(pairwise_sum)
+    rng = np.random.default_rng(seed)
+    values = rng.exponential(1.0, sum(sizes)) * 10.0 ** rng.uniform(-6, 6, sum(sizes))
+    assert 0.0 + total(values, 0, values.size) == values.sum()
+    starts = np.cumsum(sizes) - sizes
+    segments = [values[s] + total(values, s + 1, n - 1) for s, n in zip(starts, sizes, strict=True)]
+    np.testing.assert_array_equal(segments, np.add.reduceat(values, starts))

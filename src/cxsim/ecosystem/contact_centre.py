@@ -214,7 +214,7 @@ class ContactCentre:
         shares = self.interactions.levers.channel_shares
         agents = np.zeros(len(tps.names))
         agents[self._channels] = wf.paid_fte * shares
-        queues.begin_day()
+        queues.begin_day(self.interactions.runs_compiled)
         touchpoint, wait = tp.copy(), np.zeros(reached.size)
         switched, left = np.zeros(reached.size, dtype=bool), np.zeros(reached.size, dtype=bool)
         waiting = np.flatnonzero(tps.staffed[tp])

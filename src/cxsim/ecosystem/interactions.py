@@ -65,6 +65,11 @@ class Interactions:
         self._compiled = compiled
         return self.activity
 
+    @property
+    def runs_compiled(self) -> bool:
+        """Whether today's passes run compiled (the same numbers either way)."""
+        return self._compiled
+
     def choose(
         self, stage: str, segment: np.ndarray, u: np.ndarray, exclude: np.ndarray | None = None
     ) -> np.ndarray:

@@ -37,9 +37,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxsim.ecosystem.touchpoints import TouchpointTable
+from cxsim.engine.kernels import queues as compiled_queues
 
 MAX_AHEAD = 1_000_000
 """Queue length beyond which the chain is cut off (its tail is negligible long before)."""
+
+
+def _rates(service_minutes: float, agents: int, patience_minutes: float) -> tuple:
+    """``(mu, theta, n)``: service and abandonment rates per minute, whole agents."""
+    return 1.0 / service_minutes, 1.0 / patience_minutes, int(agents)
+
+
+def _chain_size(arrivals: float, mu: float, theta: float, n: int) -> int:
+    """The last state of the chain kept: beyond it the tail is negligible."""
+    if theta > 0.0:  # beyond this many ahead each step down is at least twice as likely
+        ahead = max(math.ceil((2.0 * arrivals - n * mu) / theta), 0) + 64
+    elif arrivals < n * mu:
+        ahead = math.ceil(math.log(1e-16) / math.log(arrivals / (n * mu))) + 1
+    else:
+        raise ValueError(f"load {arrivals / mu:.3g} >= {n} agents without abandonment")
+    return n + min(ahead, MAX_AHEAD)
 
 
 @dataclass(frozen=True)
@@ -101,18 +118,10 @@ class PalmQueue:
         cls, arrivals: float, service_minutes: float, agents: int, patience_minutes: float
     ) -> PalmQueue:
         """The steady state of the birth-death chain, cut where its tail is below 1e-16."""
-        mu, theta, n = 1.0 / service_minutes, 1.0 / patience_minutes, int(agents)
+        mu, theta, n = _rates(service_minutes, agents, patience_minutes)
         if arrivals <= 0.0:
             return cls(arrivals, service_minutes, n, patience_minutes, np.ones(1))
-        if theta > 0.0:  # beyond this many ahead each step down is at least twice as likely
-            ahead = max(math.ceil((2.0 * arrivals - n * mu) / theta), 0) + 64
-        elif arrivals < n * mu:
-            ahead = math.ceil(math.log(1e-16) / math.log(arrivals / (n * mu))) + 1
-        else:
-            raise ValueError(
-                f"load {arrivals * service_minutes:.3g} >= {n} agents without abandonment"
-            )
-        k = np.arange(1, n + min(ahead, MAX_AHEAD) + 1)
+        k = np.arange(1, _chain_size(arrivals, mu, theta, n) + 1)
         deaths = np.minimum(k, n) * mu + np.maximum(k - n, 0) * theta
         log_states = np.concatenate([[0.0], np.cumsum(math.log(arrivals) - np.log(deaths))])
         states = np.exp(log_states - log_states.max())
@@ -185,15 +194,18 @@ class PalmQueue:
         with np.errstate(divide="ignore"):  # no agent at all: never answered
             lengths = rng.exponential(1.0, j.size) / rates
         offered = np.add.reduceat(lengths, starts) if waits.size else np.zeros(0)
-        patience = (
-            rng.exponential(self.patience_minutes, waits.size)
-            if math.isfinite(self.patience_minutes)
-            else np.full(waits.size, math.inf)
-        )
+        patience = _patience(rng, self.patience_minutes, waits.size)
         answered, wait = np.ones(size, dtype=bool), np.zeros(size)
         answered[waits] = offered <= patience
         wait[waits] = np.minimum(offered, patience)
         return Answered(answered, wait)
+
+
+def _patience(rng: np.random.Generator, patience_minutes: float, count: int) -> np.ndarray:
+    """Each waiting contact's patience: exponential, or without end."""
+    if math.isfinite(patience_minutes):
+        return rng.exponential(patience_minutes, count)
+    return np.full(count, math.inf)
 
 
 def staffed_queue(
@@ -206,12 +218,48 @@ def staffed_queue(
     the load per agent of full-time ones (0.6 FTE answers 0.6 of a day's contacts'
     minutes). Without agents every contact waits until it abandons.
     """
+    return PalmQueue.solve(*_while_open(arrivals, service_minutes, agents, patience_minutes))
+
+
+def _while_open(arrivals: float, service_minutes: float, agents: float, patience: float) -> tuple:
+    """:meth:`PalmQueue.solve`'s arguments for a channel of ``agents`` FTE."""
     on_duty = math.ceil(agents)
     # a vanishing FTE (1e-300) is open for no time it could count: as good as nobody
     while_open = float(arrivals) * on_duty / agents if on_duty else math.inf
     if not math.isfinite(while_open):
-        return PalmQueue.solve(arrivals, service_minutes, 0, patience_minutes)
-    return PalmQueue.solve(while_open, service_minutes, on_duty, patience_minutes)
+        return arrivals, service_minutes, 0, patience
+    return while_open, service_minutes, on_duty, patience
+
+
+def draw_compiled(
+    arrivals: float,
+    service_minutes: float,
+    agents: int,
+    patience_minutes: float,
+    size: int,
+    rng: np.random.Generator,
+) -> Answered:
+    """``PalmQueue.solve(...).draw(size, rng)`` in compiled loops: the same numbers.
+
+    The same draws in the same order; ``log`` and ``exp`` are numpy's, the sums in
+    numpy's order (:mod:`cxsim.engine.kernels.queues`).
+    """
+    mu, theta, n = _rates(service_minutes, agents, patience_minutes)
+    if arrivals <= 0.0:
+        states = np.ones(1)
+    else:
+        size_ = _chain_size(arrivals, mu, theta, n)
+        log_deaths = np.log(compiled_queues.chain_deaths(n, mu, theta, size_))
+        weights = np.exp(compiled_queues.shifted_log_states(math.log(arrivals), log_deaths))
+        states = compiled_queues.normalised(weights)
+    ahead, waiting, steps = compiled_queues.ahead_of(states, n, rng.random(size))
+    lengths = rng.exponential(1.0, steps)
+    patience = _patience(rng, patience_minutes, waiting)
+    answered, wait = np.empty(size, dtype=bool), np.empty(size)
+    compiled_queues.settle(
+        ahead, lengths, patience, n / service_minutes, patience_minutes, answered, wait
+    )
+    return Answered(answered, wait)
 
 
 class ChannelQueues:
@@ -231,11 +279,13 @@ class ChannelQueues:
         self.minutes_per_day = minutes_per_day
         self.offered = np.zeros(len(touchpoints.names))
         self.minutes = np.zeros(len(touchpoints.names))
+        self._compiled = False
 
-    def begin_day(self) -> None:
-        """No contact offered yet today."""
+    def begin_day(self, compiled: bool = False) -> None:
+        """No contact offered yet today; the queues run compiled or not (same numbers)."""
         self.offered[:] = 0.0
         self.minutes[:] = 0.0
+        self._compiled = compiled
 
     def answer(
         self,
@@ -258,12 +308,16 @@ class ChannelQueues:
         answered, wait = np.ones(touchpoint.size, dtype=bool), np.zeros(touchpoint.size)
         for tp in np.unique(touchpoint):
             mine = touchpoint == tp
-            queue = staffed_queue(
+            queue = _while_open(
                 arrivals=self.offered[tp] / self.minutes_per_day,
                 service_minutes=self.minutes[tp] / self.offered[tp],
                 agents=float(agents[tp]),
-                patience_minutes=float(self.tps.patience_minutes[tp]),
+                patience=float(self.tps.patience_minutes[tp]),
             )
-            out = queue.draw(int(mine.sum()), rng)
+            size = int(mine.sum())
+            if self._compiled:
+                out = draw_compiled(*queue, size, rng)
+            else:
+                out = PalmQueue.solve(*queue).draw(size, rng)
             answered[mine], wait[mine] = out.answered, out.wait_minutes
         return Answered(answered, wait)

@@ -11,9 +11,10 @@ One module per domain, beside the rules it twins: :mod:`.experience` (a moment l
 :mod:`.journeys` (starting, beginning and closing journeys, channel choice),
 :mod:`.customers` (likelihood to recommend, engagement drift, the active customers'
 sums), :mod:`.churn` (the log hazard ratio, the leavers), :mod:`.word_of_mouth`
-(voices), :mod:`.network` (the tie matrix, hearsay) and :mod:`.waiting` (a waiting day
-judged). Parameters come in named records (``typing.NamedTuple``, which numba passes
-as typed tuples), so a value cannot land in another's place. Each kernel runs only
-where its numpy twin's owner says so (:func:`cxsim.engine.compiled.enabled`); numba is
+(voices), :mod:`.network` (the tie matrix, hearsay), :mod:`.waiting` (a waiting day
+judged) and :mod:`.queues` (a channel's queue solved and its contacts drawn).
+Parameters come in named records (``typing.NamedTuple``, which numba passes as typed
+tuples), so a value cannot land in another's place. Each kernel runs only where its
+numpy twin's owner says so (:func:`cxsim.engine.compiled.enabled`); numba is
 optional (``pip install cxsim[fast]``).
 """
