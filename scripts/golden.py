@@ -8,7 +8,8 @@ A refactor must not move a number. Record before the change, check after each st
 The set covers the reference company, scenarios with every kind of event, incentives, the
 network kinds, and a population above the compiled-loops threshold (run once with the
 loops and once without, ``CXSIM_NUMBA=0`` in a fresh process, since the switch is read at
-import). Exit 0 when every run matches, 1 with the first differing column otherwise.
+import), and a small one with the loops as well as without. Exit 0 when every run matches,
+1 with the first differing column otherwise.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ RUNS: dict[str, list[str]] = {
     "web_outage": ["customers.n=3000", "days=90", "scenario=web_outage"],
     "kpi_switch": ["customers.n=3000", "days=200", "scenario=kpi_switch", "seed=3"],
     "every_event": ["customers.n=4000", "days=60", "seed=7", EVENTS],
+    "every_event_warm": ["customers.n=4000", "days=60", "seed=7", EVENTS],
     "incentive_aht": ["customers.n=3000", "days=60", "incentives=aht", "seed=1"],
     "siloed_unreliable": [
         "customers.n=3000",
@@ -64,13 +66,19 @@ RUNS: dict[str, list[str]] = {
     "large_compiled": ["customers.n=60000", "days=30", EVENTS.replace("start:5,", "start:3,")],
     "large_numpy": ["customers.n=60000", "days=30", EVENTS.replace("start:5,", "start:3,")],
 }
-"""Name -> overrides. ``large_numpy`` runs without the compiled loops."""
+"""Name -> overrides. ``large_numpy`` runs without the compiled loops; ``every_event_warm``
+with them, below their threshold, as a many-run command's worker runs small models
+(numba loaded first): it must equal ``every_event``."""
 
 
 def _one(name: str, folder: Path) -> None:
     """Run one configuration in this process and save its metrics and customer table."""
     import cxsim
 
+    if name.endswith("_warm"):
+        from cxsim.engine import compiled
+
+        compiled.warm()
     result = cxsim.run(RUNS[name])
     metrics = result.metrics
     customers = result.customers
@@ -123,6 +131,9 @@ def main(argv: list[str]) -> int:
         differing += [k for k in new.files if k not in old.files]
         print(f"{name}: {'identical' if not differing else 'DIFFERS in ' + ', '.join(differing)}")
         failed += bool(differing)
+    if _digest(fresh / "every_event.npz") != _digest(fresh / "every_event_warm.npz"):
+        print("every_event_warm: DIFFERS from every_event (compiled loops vs numpy)")
+        failed += 1
     return 1 if failed else 0
 
 
