@@ -110,8 +110,6 @@ class Interactions:
         )
         effort = np.minimum(tps.effort[tp] + extra_effort, 7.0)  # the scale ends at 7
         delighted = ~must_be_failed & (rng.random(idx.size) < tps.delight_prob[tp])
-        # a warned customer's failure breaks no promise
-        broken = must_be_failed if noticed is None else must_be_failed & ~noticed
         if self._compiled:  # judged and remembered in one visit per customer
             moment = compiled_experience.Moment(
                 customer=idx,
@@ -135,8 +133,12 @@ class Interactions:
                 penalty=-ex.must_be_penalty,
                 kept=1.0 - ex.notice_relief,
             )
+            act = self.activity
+            tallies = compiled_experience.StageTallies(
+                tps.stage, act.stage_value, act.stage_moments, act.stage_failures
+            )
             value = compiled_experience.live_moments(
-                moment, expectations, tps.system, c.journey_memory(), judging
+                moment, expectations, tps.system, c.journey_memory(), judging, tallies
             )
         else:
             value = moment_value(
@@ -150,12 +152,14 @@ class Interactions:
             )
             if noticed is not None:  # the failure stings less
                 value = np.where(noticed, value * (1.0 - ex.notice_relief), value)
+            # a warned customer's failure breaks no promise
+            broken = must_be_failed if noticed is None else must_be_failed & ~noticed
             c.live(idx, value, broken)
             system = tps.system[tp]
             c.last_system[idx] = np.where(system >= 0, system, c.last_system[idx])
-        self.activity.record_moments(tps.stage[tp], value, broken)
+            self.activity.record_moments(tps.stage[tp], value, broken)
         self.activity.moments += idx.size
-        self.activity.effort_sum += float(np.sum(effort))
+        self.activity.effort_sum += float(effort.sum())
         return value
 
     def try_channels(self, idx: np.ndarray, stage: str) -> tuple:

@@ -58,12 +58,24 @@ class Judging(NamedTuple):
     """The share of a noticed failure's value that still stings (``1 - notice_relief``)."""
 
 
+class StageTallies(NamedTuple):
+    """The day's per-stage sums of moments (the activity's), added to in place."""
+
+    stage: np.ndarray
+    """The journey stage of each touchpoint."""
+    value: np.ndarray
+    moments: np.ndarray
+    failures: np.ndarray
+    """Must-be failures that broke a promise (not those the customer was warned of)."""
+
+
 def live_moments(
     moment: Moment,
     expectations: Expectations,
     system: np.ndarray,
     memory: JourneyMemory,
     judging: Judging,
+    tallies: StageTallies,
 ) -> np.ndarray:
     """Judge one moment per customer and record it in their journey memory, in one pass.
 
@@ -75,22 +87,29 @@ def live_moments(
         memory: The journey columns; ``peak``, ``end``, ``moments``, ``must_be_failed``
             and ``last_system`` are updated in place.
         judging: How a moment is valued.
+        tallies: The day's per-stage sums, added to as
+            :meth:`cxsim.ecosystem.activity.DayActivity.record_moments` adds (its
+            ``bincount`` sums each stage's values in order from zero, then adds them).
 
     Returns:
         Each moment's value.
     """
     value = np.empty(moment.customer.size)
-    compiled(_live_moments_loop)(moment, expectations, system, memory, judging, value)
+    compiled(_live_moments_loop)(moment, expectations, system, memory, judging, tallies, value)
     return value
 
 
-def _live_moments_loop(moment, expectations, system, memory, judging, value):
+def _live_moments_loop(moment, expectations, system, memory, judging, tallies, value):
     # Fields as locals first: the arithmetic then reads like the numpy twin's.
     idx, tp, perf, effort, failed, delighted, noticed = moment
     expectation, tolerance, segment, shift = expectations
     peak, end, moments = memory.peak, memory.end, memory.moments
     must_be_failed, last_system = memory.must_be_failed, memory.last_system
     effort_weight, loss_aversion, delight_bonus, penalty, kept = judging
+    stage_of = tallies.stage
+    stage_value = np.zeros(tallies.value.size)
+    stage_moments = np.zeros(tallies.moments.size, dtype=np.int64)
+    stage_failures = np.zeros(tallies.failures.size)
     for k in range(idx.size):
         i, t = idx[k], tp[k]
         seg = segment[i]
@@ -116,3 +135,12 @@ def _live_moments_loop(moment, expectations, system, memory, judging, value):
         if system[t] >= 0:
             last_system[i] = system[t]
         value[k] = v
+        stage = stage_of[t]
+        stage_value[stage] += v
+        stage_moments[stage] += 1
+        if fail:
+            stage_failures[stage] += 1.0
+    for stage in range(stage_value.size):
+        tallies.value[stage] += stage_value[stage]
+        tallies.moments[stage] += stage_moments[stage]
+        tallies.failures[stage] += stage_failures[stage]
