@@ -43,9 +43,9 @@ MAX_AHEAD = 1_000_000
 """Queue length beyond which the chain is cut off (its tail is negligible long before)."""
 
 
-def _rates(service_minutes: float, agents: int, patience_minutes: float) -> tuple:
+def _rates(service_minutes: float, agents: float, patience: float) -> tuple[float, float, int]:
     """``(mu, theta, n)``: service and abandonment rates per minute, whole agents."""
-    return 1.0 / service_minutes, 1.0 / patience_minutes, int(agents)
+    return 1.0 / service_minutes, 1.0 / patience, int(agents)
 
 
 def _chain_size(arrivals: float, mu: float, theta: float, n: int) -> int:
@@ -221,7 +221,9 @@ def staffed_queue(
     return PalmQueue.solve(*_while_open(arrivals, service_minutes, agents, patience_minutes))
 
 
-def _while_open(arrivals: float, service_minutes: float, agents: float, patience: float) -> tuple:
+def _while_open(
+    arrivals: float, service_minutes: float, agents: float, patience: float
+) -> tuple[float, float, int, float]:
     """:meth:`PalmQueue.solve`'s arguments for a channel of ``agents`` FTE."""
     on_duty = math.ceil(agents)
     # a vanishing FTE (1e-300) is open for no time it could count: as good as nobody
@@ -248,8 +250,8 @@ def draw_compiled(
     if arrivals <= 0.0:
         states = np.ones(1)
     else:
-        size_ = _chain_size(arrivals, mu, theta, n)
-        log_deaths = np.log(compiled_queues.chain_deaths(n, mu, theta, size_))
+        last = _chain_size(arrivals, mu, theta, n)
+        log_deaths = np.log(compiled_queues.chain_deaths(n, mu, theta, last))
         weights = np.exp(compiled_queues.shifted_log_states(math.log(arrivals), log_deaths))
         states = compiled_queues.normalised(weights)
     ahead, waiting, steps = compiled_queues.ahead_of(states, n, rng.random(size))
