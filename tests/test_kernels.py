@@ -351,7 +351,8 @@ def test_live_moments_kernel_matches_numpy(monkeypatch, noticed):
 
 
 def test_choose_kernel_matches_numpy():
-    """First choices by segment preference, a segment with no weight at the stage included."""
+    """Choices by segment preference, a segment with no weight at the stage included; then
+    second choices avoiding the touchpoint that failed (a stage with one touchpoint: -1)."""
     model = cxsim.CXEcosystemModel(cxsim.load_config(["customers.n=500", "days=1"]))
     rng = np.random.default_rng(7)
     preference = model.touchpoints.preference.copy()
@@ -365,6 +366,11 @@ def test_choose_kernel_matches_numpy():
         chosen = compiled_journeys.choose(tps.of_stage(stage), preference, segment, u)
         np.testing.assert_array_equal(chosen, expected)
         assert (chosen[segment == 0] == -1).all() and (chosen[segment != 0] >= 0).all()
+        failed = np.where(expected >= 0, expected, rng.integers(0, len(tps.names), u.size))
+        second = tps.choose(stage, segment, u, exclude=failed)
+        again = compiled_journeys.choose(tps.of_stage(stage), preference, segment, u, failed)
+        np.testing.assert_array_equal(again, second)
+        assert not (again == failed).any()
 
 
 # --- word of mouth ------------------------------------------------------------------------

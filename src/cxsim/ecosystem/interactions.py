@@ -73,10 +73,10 @@ class Interactions:
     def choose(
         self, stage: str, segment: np.ndarray, u: np.ndarray, exclude: np.ndarray | None = None
     ) -> np.ndarray:
-        """:meth:`TouchpointTable.choose`, compiled at scale for a first choice."""
-        if self._compiled and exclude is None:
+        """:meth:`TouchpointTable.choose`, compiled at scale."""
+        if self._compiled:
             return compiled_journeys.choose(
-                self.tps.of_stage(stage), self.tps.preference, segment, u
+                self.tps.of_stage(stage), self.tps.preference, segment, u, exclude
             )
         return self.tps.choose(stage, segment, u, exclude)
 

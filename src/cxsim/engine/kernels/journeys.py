@@ -133,34 +133,42 @@ def _close_loop(idx, memory, attitudes, p, out):
 
 
 def choose(
-    options: np.ndarray, preference: np.ndarray, segment: np.ndarray, u: np.ndarray
+    options: np.ndarray,
+    preference: np.ndarray,
+    segment: np.ndarray,
+    u: np.ndarray,
+    exclude: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each customer's touchpoint among ``options`` by its segment's preference weights.
 
-    The twin of :meth:`cxsim.ecosystem.touchpoints.TouchpointTable.choose` without
-    ``exclude``: the same sequential cumulative sums, so the same picks.
+    The twin of :meth:`cxsim.ecosystem.touchpoints.TouchpointTable.choose`: the same
+    sequential cumulative sums (an excluded touchpoint weighing 0), so the same picks.
 
     Args:
         options: The stage's touchpoints.
         preference: Segment x touchpoint preference weights.
         segment: Each choosing customer's segment.
         u: One uniform draw per customer.
+        exclude: A touchpoint per customer to avoid (one that just failed), or None.
 
     Returns:
-        The chosen touchpoint per customer (-1 where the segment has no weight).
+        The chosen touchpoint per customer (-1 where nothing it may choose has weight).
     """
     out = np.empty(segment.size, dtype=np.int64)
-    compiled(_choose_loop)(options, preference, segment, u, out)
+    # none excluded: an index no touchpoint has
+    avoid = np.full(segment.size, -1, dtype=np.int64) if exclude is None else exclude
+    compiled(_choose_loop)(options, preference, segment, u, np.asarray(avoid, np.int64), out)
     return out
 
 
-def _choose_loop(options, preference, segment, u, out):
+def _choose_loop(options, preference, segment, u, avoid, out):
     last = options.size - 1
     cumulative = np.empty(options.size)
     for k in range(segment.size):
         total = 0.0
         for j in range(options.size):
-            total += preference[segment[k], options[j]]
+            # an excluded touchpoint adds a weight of 0, as numpy's where() makes it
+            total += preference[segment[k], options[j]] if options[j] != avoid[k] else 0.0
             cumulative[j] = total
         target = u[k] * total
         pick = 0
