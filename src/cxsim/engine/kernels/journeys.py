@@ -155,20 +155,22 @@ def choose(
         The chosen touchpoint per customer (-1 where nothing it may choose has weight).
     """
     out = np.empty(segment.size, dtype=np.int64)
-    # none excluded: an index no touchpoint has
-    avoid = np.full(segment.size, -1, dtype=np.int64) if exclude is None else exclude
-    compiled(_choose_loop)(options, preference, segment, u, np.asarray(avoid, np.int64), out)
+    # none excluded: no entries (a first choice allocates nothing for it)
+    avoid = np.asarray(() if exclude is None else exclude, dtype=np.int64)
+    compiled(_choose_loop)(options, preference, segment, u, avoid, out)
     return out
 
 
 def _choose_loop(options, preference, segment, u, avoid, out):
     last = options.size - 1
     cumulative = np.empty(options.size)
+    excluding = avoid.size > 0
     for k in range(segment.size):
         total = 0.0
         for j in range(options.size):
             # an excluded touchpoint adds a weight of 0, as numpy's where() makes it
-            total += preference[segment[k], options[j]] if options[j] != avoid[k] else 0.0
+            excluded = excluding and options[j] == avoid[k]
+            total += 0.0 if excluded else preference[segment[k], options[j]]
             cumulative[j] = total
         target = u[k] * total
         pick = 0
